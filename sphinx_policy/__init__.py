@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .directives import setup_directives
     from .history import setup_history
     from .html import setup_html
+    from .latex import setup_latex
     from .locale import setup_locale
     from .versions import setup_versions
 
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_history(app)
     setup_versions(app)
     setup_html(app)
+    setup_latex(app)
     app.setup_extension("sphinx_policy.seo")  # schema.org JSON-LD in policy pages' heads
     return {
         "version": __version__,

@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
+from .directives.nodes_util import in_policy_table
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -50,16 +52,9 @@ class ContactToAddress(SphinxPostTransform):
                 container.replace_self(replacement)
 
 
-def _in_policy_table(node: nodes.Element) -> bool:
-    parent = node.parent
-    while parent is not None and not isinstance(parent, nodes.table):
-        parent = parent.parent
-    return parent is not None and "policy-table" in parent["classes"]
-
-
 def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     HTML5Translator.visit_entry(self, node)
-    if isinstance(node.parent.parent, nodes.thead) and _in_policy_table(node):
+    if isinstance(node.parent.parent, nodes.thead) and in_policy_table(node):
         self.body[-1] = self.body[-1].replace("<th ", '<th scope="col" ', 1)
 
 

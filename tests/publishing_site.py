@@ -190,8 +190,15 @@ def browser_unavailable() -> str | None:
 
 
 def skip_without_browser() -> None:
-    """``pytest.skip`` with the reason, also reported as a warning."""
+    """``pytest.skip`` with the reason, also reported as a warning.
+
+    Where the browser is required (``SPHINX_POLICY_REQUIRE_BROWSER=1``, set by ``.ci/run``
+    once Chromium is installed), a missing browser fails the test instead: CI must not
+    pass by skipping them.
+    """
     reason = browser_unavailable()
+    if reason is not None and os.environ.get("SPHINX_POLICY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required but cannot run: {reason}")
     if reason is not None:
         warnings.warn(BrowserTestsSkipped(f"browser tests skipped: {reason}"), stacklevel=2)
         pytest.skip(reason)

@@ -123,6 +123,14 @@ def table(
     return table_node
 
 
+def in_policy_table(node: nodes.Node) -> bool:
+    """Whether ``node`` lies inside a table made by :func:`table`."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.table):
+        parent = parent.parent
+    return parent is not None and "policy-table" in parent["classes"]
+
+
 def _text_length(value: Cell) -> int:
     if value is None:
         return 0
