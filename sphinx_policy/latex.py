@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: Characters after which a long identifier may break: cookie names, keys, hosts, paths.
-_BREAK_AFTER = re.compile(r"(?<=[_\-./@:=])(?=.)")
+_BREAK_AFTER = re.compile(r"(?<=[^\W_][_\-./@:=])(?=\w)")
 _ALLOW_BREAK = r"\allowbreak{}"
 
 #: What the text width of a Sphinx PDF holds, in average characters of its 10pt body font.

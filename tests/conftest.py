@@ -1,10 +1,18 @@
-"""Shared pytest configuration: Sphinx test roots live in ``tests/roots/test-<name>``."""
+"""Shared pytest configuration and fixtures.
+
+Sphinx test roots live in ``tests/roots/test-<name>``; git repositories made by a test
+are :class:`gitrepo.GitRepo` objects, built with the ``build`` fixture.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from gitrepo import GitRepo
+from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
 
@@ -12,3 +20,19 @@ ROOTS = Path(__file__).parent / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture
+def build(make_app: Callable[..., SphinxTestApp],
+          monkeypatch: pytest.MonkeyPatch) -> Callable[..., SphinxTestApp]:
+    """Build a :class:`GitRepo` with a fresh testing app; git runs with the repo's fixed
+    environment (its HOME, no system config, its TZ)."""
+
+    def _build(repo: GitRepo, buildername: str = "html", **kwargs: Any) -> SphinxTestApp:
+        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
+            monkeypatch.setenv(key, repo.env[key])
+        app = make_app(buildername, srcdir=repo.path, **kwargs)
+        app.build()
+        return app
+
+    return _build

@@ -24,6 +24,19 @@ DEFAULT_DATE = "2020-01-01T00:00:00+00:00"
 GIT = shutil.which("git") or "git"
 
 
+#: Who makes the commits: these names must never appear in a build's output.
+AUTHOR = ("Ada Author", "ada@example.org")
+COMMITTER = ("Carl Committer", "carl@example.org")
+
+
+def files_naming_people(outdir: Path) -> list[tuple[str, str]]:
+    """(file, name or email) for every output file that names the author or committer."""
+    secrets = [s.encode() for s in (*AUTHOR, *COMMITTER)]
+    return [(os.fspath(path.relative_to(outdir)), secret.decode())
+            for path in sorted(outdir.rglob("*")) if path.is_file()
+            for secret in secrets if secret in path.read_bytes()]
+
+
 def git_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The fixed environment GitRepo runs git with (also usable for code under test)."""
     env = {
@@ -33,10 +46,10 @@ def git_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str
         "GIT_CONFIG_NOSYSTEM": "1",
         "TZ": "UTC",
         "LC_ALL": "C",
-        "GIT_AUTHOR_NAME": "Ada Author",
-        "GIT_AUTHOR_EMAIL": "ada@example.org",
-        "GIT_COMMITTER_NAME": "Carl Committer",
-        "GIT_COMMITTER_EMAIL": "carl@example.org",
+        "GIT_AUTHOR_NAME": AUTHOR[0],
+        "GIT_AUTHOR_EMAIL": AUTHOR[1],
+        "GIT_COMMITTER_NAME": COMMITTER[0],
+        "GIT_COMMITTER_EMAIL": COMMITTER[1],
         "GIT_AUTHOR_DATE": DEFAULT_DATE,
         "GIT_COMMITTER_DATE": DEFAULT_DATE,
         "GIT_TERMINAL_PROMPT": "0",

@@ -27,11 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-try:
-    from gitrepo import GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
+from gitrepo import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DOCS = REPO_ROOT / "docs"

@@ -17,47 +17,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-try:
-    from publishing_site import (
-        BROKEN_WORDS_JS,
-        CHANGED,
-        EXAMPLES,
-        NEW_SENTENCE,
-        OLD_SENTENCE,
-        PAGE_WIDTH_JS,
-        STICKING_OUT_JS,
-        UNREACHABLE_CELLS_JS,
-        archive_pages,
-        build_env,
-        chromium,
-        diff_pages,
-        docs_site,
-        screenshot_path,
-        serve,
-        skip_without_browser,
-        sphinx_build,
-    )
-except ImportError:  # pragma: no cover
-    from tests.publishing_site import (
-        BROKEN_WORDS_JS,
-        CHANGED,
-        EXAMPLES,
-        NEW_SENTENCE,
-        OLD_SENTENCE,
-        PAGE_WIDTH_JS,
-        STICKING_OUT_JS,
-        UNREACHABLE_CELLS_JS,
-        archive_pages,
-        build_env,
-        chromium,
-        diff_pages,
-        docs_site,
-        screenshot_path,
-        serve,
-        skip_without_browser,
-        sphinx_build,
-    )
+from publishing_site import (
+    BROKEN_WORDS_JS,
+    CHANGED,
+    EXAMPLES,
+    NEW_SENTENCE,
+    OLD_SENTENCE,
+    PAGE_WIDTH_JS,
+    STICKING_OUT_JS,
+    UNREACHABLE_CELLS_JS,
+    archive_pages,
+    build_env,
+    chromium,
+    diff_pages,
+    docs_site,
+    screenshot_path,
+    serve,
+    skip_without_browser,
+    sphinx_build,
+)
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}

@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from gitrepo import GitRepo
 from sphinx.testing.util import _clean_up_global_state
 
 from sphinx_policy.cli import main
-
-try:
-    from gitrepo import GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from policy_testing import by_name, column, only_table, soup_of
+from policy_testing import main as main_body
 
 from sphinx_policy.cli import main
 from sphinx_policy.cli.import_cookies import COLUMNS, map_category, normalise_retention
-
-try:
-    from policy_testing import by_name, column, only_table, soup_of
-    from policy_testing import main as main_body
-except ImportError:  # pragma: no cover
-    from tests.policy_testing import by_name, column, only_table, soup_of
-    from tests.policy_testing import main as main_body
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:

@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from gitrepo import git_env
+from policy_testing import main as main_body
+from policy_testing import soup_of, text
 
 from sphinx_policy.cli import main
 from sphinx_policy.cli.schema import schema_url
-
-try:
-    from gitrepo import git_env
-    from policy_testing import main as main_body
-    from policy_testing import soup_of, text
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import git_env
-    from tests.policy_testing import main as main_body
-    from tests.policy_testing import soup_of, text
 
 
 def sphinx_build(src: Path, out: Path, *extra: str, env: dict | None = None):

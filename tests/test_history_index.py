@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from gitrepo import GIT, GitRepo
 
 from sphinx_policy.history.index import (
     BlobReader,
@@ -19,11 +20,6 @@ from sphinx_policy.history.index import (
     build_index,
     find_repository_root,
 )
-
-try:  # plain `pytest` puts tests/ on sys.path; a tests package would need the prefix
-    from gitrepo import GIT, GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GIT, GitRepo
 
 
 def index(repo: GitRepo, **kwargs: object) -> HistoryIndex:

@@ -15,13 +15,9 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from bs4 import BeautifulSoup
+from gitrepo import GitRepo
 
 from sphinx_policy.locale import extract
-
-try:
-    from gitrepo import GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
 
 LANGUAGES = ("de", "fr", "af", "pt_BR")
 CONF = """

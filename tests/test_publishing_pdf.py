@@ -19,29 +19,17 @@ from typing import NamedTuple
 
 import pytest
 from docutils import nodes
+from publishing_site import (
+    CHANGED,
+    EXAMPLES,
+    FIRST_DAY,
+    REPO_ROOT,
+    SECOND_DAY,
+    SECOND_SUMMARY,
+    examples_site,
+)
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
-
-try:
-    from publishing_site import (
-        CHANGED,
-        EXAMPLES,
-        FIRST_DAY,
-        REPO_ROOT,
-        SECOND_DAY,
-        SECOND_SUMMARY,
-        examples_site,
-    )
-except ImportError:  # pragma: no cover
-    from tests.publishing_site import (
-        CHANGED,
-        EXAMPLES,
-        FIRST_DAY,
-        REPO_ROOT,
-        SECOND_DAY,
-        SECOND_SUMMARY,
-        examples_site,
-    )
 
 TEX_PACKAGES = (
     "texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk tex-gyre"

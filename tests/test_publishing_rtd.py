@@ -26,16 +26,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from gitrepo import GitRepo
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
-
-try:
-    from gitrepo import GitRepo
-    from publishing_site import REPO_ROOT
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
-    from tests.publishing_site import REPO_ROOT
+from publishing_site import REPO_ROOT
 
 FIX = 'build.jobs.post_checkout: ["git fetch --unshallow || true"]'
 UNSHALLOW = "git fetch --unshallow || true"

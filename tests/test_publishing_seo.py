@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from gitrepo import GitRepo
+from policy_testing import warnings
 
 from sphinx_policy.seo import script_json
-
-try:
-    from gitrepo import GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -86,18 +83,6 @@ def site(tmp_path: Path) -> GitRepo:
     return repo
 
 
-@pytest.fixture
-def build(make_app, monkeypatch):
-    def _build(repo: GitRepo, buildername: str = "html", **kwargs):
-        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-            monkeypatch.setenv(key, repo.env[key])
-        app = make_app(buildername, srcdir=repo.path, **kwargs)
-        app.build()
-        return app
-
-    return _build
-
-
 def soup(app, name: str) -> BeautifulSoup:
     return BeautifulSoup((Path(app.outdir) / name).read_text("utf-8"), "html.parser")
 
@@ -105,10 +90,6 @@ def soup(app, name: str) -> BeautifulSoup:
 def jsonld(app, name: str) -> list[dict]:
     head = soup(app, name).head
     return [json.loads(s.string) for s in head.find_all("script", type="application/ld+json")]
-
-
-def warnings(app) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
 
 
 # --------------------------------------------------------------------------- JSON-LD

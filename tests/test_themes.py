@@ -19,45 +19,25 @@ from typing import Any, NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup
+from publishing_site import (
+    BROKEN_WORDS_JS,
+    CHANGED,
+    EXAMPLES,
+    FIRST_DAY,
+    FIRST_ISO,
+    PAGE_WIDTH_JS,
+    SECOND_DAY,
+    SECOND_ISO,
+    UNREACHABLE_CELLS_JS,
+    browser_unavailable,
+    chromium,
+    examples_site,
+    screenshot_path,
+    serve,
+    skip_without_browser,
+)
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
-
-try:
-    from publishing_site import (
-        BROKEN_WORDS_JS,
-        CHANGED,
-        EXAMPLES,
-        FIRST_DAY,
-        FIRST_ISO,
-        PAGE_WIDTH_JS,
-        SECOND_DAY,
-        SECOND_ISO,
-        UNREACHABLE_CELLS_JS,
-        browser_unavailable,
-        chromium,
-        examples_site,
-        screenshot_path,
-        serve,
-        skip_without_browser,
-    )
-except ImportError:  # pragma: no cover
-    from tests.publishing_site import (
-        BROKEN_WORDS_JS,
-        CHANGED,
-        EXAMPLES,
-        FIRST_DAY,
-        FIRST_ISO,
-        PAGE_WIDTH_JS,
-        SECOND_DAY,
-        SECOND_ISO,
-        UNREACHABLE_CELLS_JS,
-        browser_unavailable,
-        chromium,
-        examples_site,
-        screenshot_path,
-        serve,
-        skip_without_browser,
-    )
 
 
 class Theme(NamedTuple):

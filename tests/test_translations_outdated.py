@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-try:
-    from gitrepo import GitRepo
-    from policy_testing import soup_of, text, warnings
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
-    from tests.policy_testing import soup_of, text, warnings
+from gitrepo import GitRepo
+from policy_testing import soup_of, text, warnings
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]

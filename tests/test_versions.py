@@ -11,13 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from gitrepo import GitRepo, files_naming_people
 
 from sphinx_policy.versions.manifest import load_schema
-
-try:
-    from gitrepo import GitRepo
-except ImportError:  # pragma: no cover
-    from tests.gitrepo import GitRepo
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -76,18 +72,6 @@ def history(tmp_path: Path) -> GitRepo:
         date="2025-09-04T18:30:00+02:00",
     )
     return repo
-
-
-@pytest.fixture
-def build(make_app, monkeypatch):
-    def _build(repo: GitRepo, buildername: str = "html", **kwargs):
-        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-            monkeypatch.setenv(key, repo.env[key])
-        app = make_app(buildername, srcdir=repo.path, **kwargs)
-        app.build()
-        return app
-
-    return _build
 
 
 def page(app, name: str) -> BeautifulSoup:
@@ -345,16 +329,7 @@ def test_hostile_summaries_are_escaped(history: GitRepo, build) -> None:
 
 def test_no_names_or_emails_anywhere(history: GitRepo, build) -> None:
     app = build(history)
-    for path in Path(app.outdir).rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            for secret in (
-                b"Ada Author",
-                b"ada@example.org",
-                b"Carl Committer",
-                b"carl@example.org",
-            ):
-                assert secret not in data, (path, secret)
+    assert files_naming_people(Path(app.outdir)) == []
 
 
 def test_feed_needs_base_url(history: GitRepo, build) -> None:

@@ -225,21 +225,28 @@ class _Builder:
                     ]
 
     # -- list sections -------------------------------------------------------------
+    def _duration(self, raw: dict[str, Any], key: str, what: str, origin: Origin,
+                  part: ParsedData, path: DataPath) -> Duration | None:
+        """``raw[key]`` as a duration; a value that is not one is warned about (at its own
+        line) and kept as the text the user wrote, never dropped."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            return Duration("text", text=str(value))
+        try:
+            return parse_duration(value)
+        except DurationError as err:
+            where = Origin(origin.location, part.line_of((*path, key)), origin.relpath)
+            self.problem("data", f"{what}: {key} {err}", where)
+            return Duration("text", text=value)
+
     def _add_cookies(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
                      path: DataPath) -> None:
         name = _text(raw.get("name")) or ""
         category = CATEGORY_ALIASES.get(str(raw.get("category", "")).lower(), "unclassified")
         storage = STORAGE_ALIASES.get(str(raw.get("storage", "cookie")).lower(), "cookie")
-        expiry = None
-        if isinstance(raw.get("expiry"), str):
-            try:
-                expiry = parse_duration(raw["expiry"])
-            except DurationError as err:
-                where = Origin(origin.location, part.line_of((*path, "expiry")), origin.relpath)
-                self.problem("data", f"cookie {name!r}: expiry {err}", where)
-                expiry = Duration("text", text=raw["expiry"])
-        elif raw.get("expiry") is not None:
-            expiry = Duration("text", text=str(raw["expiry"]))
+        expiry = self._duration(raw, "expiry", f"cookie {name!r}", origin, part, path)
         domain = _text(raw.get("domain"))
         key = (name, domain, storage)
         if name and key in self.seen_cookies:
@@ -283,14 +290,7 @@ class _Builder:
                     self.problem("reference", unknown_law_message(law), where)
                     law_id = law
                 bases[law_id] = str(value)
-        retention = None
-        if isinstance(raw.get("retention"), str):
-            try:
-                retention = parse_duration(raw["retention"])
-            except DurationError as err:
-                where = Origin(origin.location, part.line_of((*path, "retention")), origin.relpath)
-                self.problem("data", f"processing activity: retention {err}", where)
-                retention = Duration("text", text=raw["retention"])
+        retention = self._duration(raw, "retention", "processing activity", origin, part, path)
         required = raw.get("required")
         transfers = tuple(
             Transfer(

@@ -95,6 +95,8 @@ class DateRole(SphinxRole):
 
 def _render(app: Sphinx, node: policy_date) -> tuple[str, str] | None:
     """(text, machine-readable value) for the placeholder, or None when unknown."""
+    from ..versions.archive import rendering_revision  # versions builds on history
+
     env, config = app.env, app.config
     fmt = node["fmt"] or config.html_last_updated_fmt or None
     language = config.language
@@ -111,12 +113,6 @@ def _render(app: Sphinx, node: policy_date) -> tuple[str, str] | None:
         return None
     moment = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     return format_for_readers(int(moment.timestamp()), "UTC", fmt, language), value.isoformat()
-
-
-def rendering_revision(app: Sphinx) -> object:
-    from ..versions.archive import rendering_revision as current
-
-    return current(app)
 
 
 def fill_dates(app: Sphinx, doctree: nodes.document, docname: str) -> None:
