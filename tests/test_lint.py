@@ -1,4 +1,4 @@
-"""The code stays ruff clean (the same check a contributor runs)."""
+"""The code stays ruff clean and mypy clean (the same checks a contributor runs)."""
 
 from __future__ import annotations
 
@@ -18,5 +18,13 @@ def test_ruff_check() -> None:
         pytest.skip("ruff is not installed (it comes with the test extras)")
     paths = [p for p in ("sphinx_policy", "tests", "benchmarks", "docs") if (ROOT / p).exists()]
     result = subprocess.run([ruff, "check", *paths],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy() -> None:
+    """The package's type hints hold (settings in pyproject.toml, ``[tool.mypy]``)."""
+    pytest.importorskip("mypy", reason="mypy is not installed (it comes with the test extras)")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -188,9 +188,8 @@ def _myst_options(inner: list[str]) -> tuple[dict[str, str], int]:
                     loaded = yaml.safe_load("\n".join(inner[1:end])) or {}
                 except yaml.YAMLError:
                     loaded = {}
-                options = ({str(k): str(v) for k, v in loaded.items()}
-                           if isinstance(loaded, dict) else {})
-                return options, end + 1
+                return ({str(k): str(v) for k, v in loaded.items()}
+                        if isinstance(loaded, dict) else {}), end + 1
         return {}, 0
     options: dict[str, str] = {}
     count = 0
@@ -306,8 +305,8 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     result.files.update(loaded.files)
     for problem in loaded.problems:
         if problem.location == "conf.py":
-            path, _, line = conf.rpartition(":")
-            result.add(Finding(problem.subtype, problem.message, path, int(line)))
+            conf_path, _, line = conf.rpartition(":")
+            result.add(Finding(problem.subtype, problem.message, conf_path, int(line)))
         else:
             result.add(_finding(problem))
     sections = {"cookie-table": CookieTable, "processing-table": ProcessingTable,
@@ -320,7 +319,8 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
             bar.update(number)
             try:
                 text = path.read_text("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+            except (OSError, UnicodeDecodeError) as err:  # Sphinx will refuse it too
+                result.add(Finding("file", f"cannot read this page: {err}", str(path), 1))
                 continue
             lines = text.splitlines()
             found = myst_directives(lines) if path.suffix == ".md" else rst_directives(lines)
@@ -331,7 +331,7 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                 if directive.name == "policy-data" and directive.argument:
                     new: list[Problem] = []
                     for name in split_list(directive.argument):
-                        relpath = directive_relpath(None, docname, name)
+                        relpath = directive_relpath(docname, name)
                         relpath = inside_project(relpath) or relpath
                         result.files.add(relpath)
                         part = read_part(source, relpath, new)
@@ -350,7 +350,7 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                 problems: list[Problem] = []
                 parts = [*loaded.parts, *page_parts]
                 if directive.options.get("file"):
-                    relpath = directive_relpath(None, docname, directive.options["file"])
+                    relpath = directive_relpath(docname, directive.options["file"])
                     file = inside_project(relpath)
                     result.files.add(file or relpath)
                     part = read_part(source, file or relpath, problems)

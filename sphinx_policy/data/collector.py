@@ -7,7 +7,7 @@ Sphinx re-reads a page when one of them changes (``note_dependency``). Purge and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import TYPE_CHECKING
 
 from sphinx.environment.collectors import EnvironmentCollector
@@ -67,7 +67,7 @@ class DataFilesCollector(EnvironmentCollector):
         data_files_of(env).pop(docname, None)
 
     def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
     ) -> None:
         mine, theirs = data_files_of(env), data_files_of(other)
         for docname in docnames:

@@ -116,7 +116,7 @@ def inside_project(relpath: str) -> str | None:
         return None
 
 
-def directive_relpath(env: BuildEnvironment, docname: str, file: str) -> str:
+def directive_relpath(docname: str, file: str) -> str:
     """A directive's ``:file:`` is relative to its document; a leading '/' means the
     documentation folder, as for Sphinx's own ``include``."""
     if file.startswith("/"):

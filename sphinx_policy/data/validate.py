@@ -106,7 +106,7 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"{where} is missing the required key {missing!r}", path
     if kind == "enum":
-        choices = list(error.validator_value)
+        choices = list(error.validator_value)  # type: ignore[arg-type]  # an enum: a list
         value = error.instance
         return (
             f"{_short(value)} is not accepted for {where}{suggest(str(value), choices)} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import ClassVar
 
 from docutils import nodes
@@ -53,7 +54,7 @@ class PolicyDataDirective(SphinxDirective):
         problems: list[Problem] = []
         file = None
         if "file" in self.options:
-            relpath = directive_relpath(self.env, self.env.docname, self.options["file"])
+            relpath = directive_relpath(self.env.docname, self.options["file"])
             file = inside_project(relpath)
             part = read_part(current_source(self.env), file or relpath, problems)
             if part is not None:
@@ -132,7 +133,7 @@ class PolicyDataDirective(SphinxDirective):
             location=self.get_location(),
         )
 
-    def wrap(self, children: list[nodes.Node], kind: str) -> list[nodes.Node]:
+    def wrap(self, children: Sequence[nodes.Node], kind: str) -> list[nodes.Node]:
         """Put the output in a container that carries the directive's classes."""
         classes = ["policy", f"policy-{kind}", *self.options.get("class", [])]
         container = nodes.container(classes=classes)

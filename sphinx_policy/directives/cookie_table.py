@@ -74,7 +74,7 @@ COLUMNS: dict[str, tuple[str, Callable[[Cookie, PolicyData], Cell]]] = {
 }
 DEFAULT_COLUMNS = ("name", "provider", "purpose", "category", "expiry", "storage")
 
-SORT_KEYS: dict[str, Callable[[Cookie], object]] = {
+SORT_KEYS: dict[str, Callable[[Cookie], str | int]] = {
     "name": lambda c: c.name.lower(),
     "provider": lambda c: (c.provider or "").lower(),
     "category": lambda c: CATEGORIES.index(c.category),

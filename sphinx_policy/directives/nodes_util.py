@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -16,7 +17,7 @@ from docutils import nodes
 #: URL schemes a data value may link to; anything else (javascript:, data:) is shown as text.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-Cell = str | nodes.Node | Sequence[nodes.Node] | None
+Cell: TypeAlias = str | nodes.Node | Sequence[nodes.Node] | None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -98,10 +99,10 @@ def table(
     table_node = nodes.table(classes=["policy-table", *classes])
     if title:
         table_node += nodes.title(title, title)
-    rows = [list(row) for row in rows]
+    cells = [list(row) for row in rows]
     group = nodes.tgroup(cols=len(headers))
     table_node += group
-    for width in widths or _widths(headers, rows):
+    for width in widths or _widths(headers, cells):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     group += head
@@ -113,7 +114,7 @@ def table(
     head += header_row
     body = nodes.tbody()
     group += body
-    for row in rows:
+    for row in cells:
         row_node = nodes.row()
         for value in row:
             entry = nodes.entry()
@@ -138,7 +139,7 @@ def _text_length(value: Cell) -> int:
         return len(value)
     if isinstance(value, nodes.Node):
         return len(value.astext())
-    return sum(len(v.astext()) for v in value)
+    return sum(len(v.astext()) for v in value if isinstance(v, nodes.Node))
 
 
 def _widths(headers: Sequence[str], rows: list[list[Cell]]) -> list[int]:

@@ -31,7 +31,7 @@ class PolicyData(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         relpaths = []
         for name in split_list(self.arguments[0]):
-            relpath = directive_relpath(self.env, self.env.docname, name)
+            relpath = directive_relpath(self.env.docname, name)
             relpaths.append(inside_project(relpath) or relpath)
         for problem in add_page_data(self.env, relpaths):
             location = self.get_location() if problem.line is None else problem.where()

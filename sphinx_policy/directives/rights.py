@@ -152,7 +152,8 @@ class Rights(PolicyDataDirective):
         return result
 
     def exercise(self, data: PolicyData) -> list[nodes.Node]:
-        how = data.rights.get("exercise") if isinstance(data.rights.get("exercise"), dict) else {}
+        exercise = data.rights.get("exercise")
+        how: dict[str, object] = exercise if isinstance(exercise, dict) else {}
         org = data.organisation
         email = how.get("email") or (org.email if org else None)
         url = how.get("url") or how.get("website")

@@ -562,7 +562,7 @@ class HistoryIndex:
 
     def _key(self, path: str | PurePath) -> str:
         if os.path.isabs(path):
-            rel = self.relpath(path)
+            rel = self.relpath(os.fspath(path))
             if rel is None:
                 raise ValueError(f"{path} is outside the repository {self.root}")
             return rel

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class IncludesCollector(EnvironmentCollector):
         _env_dict(env, ENV_INCLUDES).pop(docname, None)
 
     def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
     ) -> None:
         mine, theirs = _env_dict(env, ENV_INCLUDES), _env_dict(other, ENV_INCLUDES)
         for docname in docnames:
@@ -330,7 +331,8 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         old_revisions.update(revisions)
     # sphinx-sitemap reads this attribute (the one sphinx-last-updated-by-git fills):
     # (timestamp or None, show source link), for every page.
-    env.git_last_updated = {d: (v.timestamp, True) for d, v in new.items()}
+    last_updated = {d: (v.timestamp, True) for d, v in new.items()}
+    env.git_last_updated = last_updated  # type: ignore[attr-defined]
     return sorted(set(changed) & set(env.found_docs))
 
 

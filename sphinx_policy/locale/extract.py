@@ -132,15 +132,15 @@ def _ids(catalog: Catalog) -> set[object]:
     return {message.id for message in catalog if message.id}
 
 
-def untranslated(catalog: Catalog) -> list[object]:
+def untranslated(catalog: Catalog) -> list[str | tuple[str, ...]]:
     """msgids of ``catalog`` that have no (or a fuzzy, or an incomplete plural) translation."""
-    missing = []
+    missing: list[str | tuple[str, ...]] = []
     for message in catalog:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
-            missing.append(message.id)
+            missing.append(message.id if isinstance(message.id, str) else tuple(message.id))
     return missing
 
 

@@ -100,7 +100,7 @@ def _parse(app: Sphinx, docname: str, content: str, filename: Path) -> nodes.doc
         from docutils.utils import DependencyList
         from sphinx.util.docutils import sphinx_domains
 
-        publisher = app.registry.get_publisher(app, filetype)
+        publisher = app.registry.get_publisher(app, filetype)  # type: ignore[attr-defined]
         env.current_document._parser = publisher.parser
         publisher.settings.record_dependencies = DependencyList()
         with sphinx_domains(env):

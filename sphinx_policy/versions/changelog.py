@@ -8,7 +8,7 @@ revision records, so a new commit re-writes the page without re-reading it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -80,7 +80,7 @@ class ChangelogCollector(EnvironmentCollector):
         changelog_pages(env).pop(docname, None)
 
     def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
     ) -> None:
         for docname in docnames:
             if docname in changelog_pages(other):
