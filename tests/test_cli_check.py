@@ -179,6 +179,18 @@ def test_valid_project_passes(tmp_path, capsys):
     assert "no problems (1 data file(s)" in out.err
 
 
+def test_unreadable_page_is_reported_not_skipped(tmp_path, capsys):
+    root = tmp_path / "latin1"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n')
+    (root / "index.md").write_bytes("# Datenschutzerkl\u00e4rung\n".encode("latin-1"))
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr()
+    assert re.search(r"index\.md:1: cannot read this page: 'utf-8' codec can't decode", out.out)
+    assert "[policy.file]" in out.out
+    assert "1 problem(s)" in out.err
+
+
 def test_json_output(tmp_path, capsys):
     root = write_project(tmp_path / "site")
     assert main(["check", "--json", "-q", str(root)]) == 1
