@@ -17,6 +17,9 @@ from docutils import nodes
 #: URL schemes a data value may link to; anything else (javascript:, data:) is shown as text.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
+#: A column whose longest cell is longer than this holds prose (it wraps).
+PROSE_CHARS = 40
+
 Cell: TypeAlias = str | nodes.Node | Sequence[nodes.Node] | None
 
 
@@ -102,8 +105,11 @@ def table(
     cells = [list(row) for row in rows]
     group = nodes.tgroup(cols=len(headers))
     table_node += group
-    for width in widths or _widths(headers, cells):
+    longest = _longest_cells(len(headers), cells)
+    for width in widths or _widths(headers, longest):
         group += nodes.colspec(colwidth=width)
+    # Prose columns keep a readable measure on a phone (see static/sphinx-policy.css).
+    prose = {index for index, length in enumerate(longest) if length > PROSE_CHARS}
     head = nodes.thead()
     group += head
     header_row = nodes.row()
@@ -116,8 +122,8 @@ def table(
     group += body
     for row in cells:
         row_node = nodes.row()
-        for value in row:
-            entry = nodes.entry()
+        for index, value in enumerate(row):
+            entry = nodes.entry(classes=["policy-prose"] if index in prose else [])
             entry.extend(cell_body(value))
             row_node += entry
         body += row_node
@@ -142,14 +148,18 @@ def _text_length(value: Cell) -> int:
     return sum(len(v.astext()) for v in value if isinstance(v, nodes.Node))
 
 
-def _widths(headers: Sequence[str], rows: list[list[Cell]]) -> list[int]:
-    """Relative column widths from the content: the text builder takes them as characters,
-    LaTeX as proportions. Long prose is capped so that no column swallows the page."""
-    widths = []
-    for index, header in enumerate(headers):
-        longest = max([_text_length(row[index]) for row in rows if index < len(row)] or [0])
-        widths.append(max(len(header), min(longest, 40), 6) + 2)  # quotes and padding
-    return widths
+def _longest_cells(count: int, rows: list[list[Cell]]) -> list[int]:
+    """The length of the longest cell of each column."""
+    return [max([_text_length(row[index]) for row in rows if index < len(row)] or [0])
+            for index in range(count)]
+
+
+def _widths(headers: Sequence[str], longest: list[int]) -> list[int]:
+    """Relative column widths from the content, for the text builder (in characters; the
+    LaTeX builder sets its own, see latex.py). Long prose is capped so that no column
+    swallows the page."""
+    return [max(len(header), min(length, PROSE_CHARS), 6) + 2  # quotes and padding
+            for header, length in zip(headers, longest, strict=True)]
 
 
 def split_list(value: str) -> list[str]:
