@@ -60,6 +60,7 @@ __all__ = [
     "build_index",
     "find_repository_root",
     "read_ignore_revs",
+    "run_git",
 ]
 
 #: Values of :attr:`FileHistory.unknown`.
@@ -330,6 +331,14 @@ def _run(
         )
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
         raise _no_git(git, exc) from exc
+
+
+def run_git(root: Path | str, args: Sequence[str],
+            git: str = "git") -> subprocess.CompletedProcess[bytes]:
+    """One more git command in ``root``, with the same pinned configuration and cleaned
+    environment as the index's own (for the rare question the one log pass cannot
+    answer). Raises :class:`GitUnavailable` when git cannot run."""
+    return _run(git, [*_SAFE_CONFIG, *args], Path(root), _git_env(None))
 
 
 def _start(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
-import subprocess
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
+
+from ..history.index import GitUnavailable, run_git
 
 if TYPE_CHECKING:
     from sphinx.config import Config
@@ -133,23 +134,18 @@ def brought_in_trailers(
     entry = merge_sha if wanted is None else "\x1f".join([merge_sha, *wanted])
     if entry in cache:
         return cache[entry]
-    proc = subprocess.run(
-        [
-            "git",
-            "-c",
-            "log.showSignature=false",
+    try:
+        proc = run_git(repo_root, [
             "log",
             "--no-color",
             "--encoding=UTF-8",
             "--format=%(trailers:only,unfold,separator=%x1d,key_value_separator=%x1c)%x1e",
             f"{merge_sha}^1..{merge_sha}^2",
-        ],
-        cwd=repo_root,
-        capture_output=True,
-        check=False,
-    )
+        ])
+    except GitUnavailable:
+        proc = None
     trailers: list[tuple[str, str]] = []
-    if proc.returncode == 0:
+    if proc is not None and proc.returncode == 0:
         for chunk in proc.stdout.decode("utf-8", "replace").split("\x1e"):
             for item in chunk.strip().split("\x1d"):
                 key, sep, value = item.partition("\x1c")
