@@ -12,11 +12,12 @@ import reprlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .parse import DataPath, ParsedData
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: a build without data never pays
+    import jsonschema
 
 SCHEMA_FILE = "policy-data.schema.json"
 
@@ -29,6 +30,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(
         schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
@@ -149,12 +152,14 @@ def validate(parsed: ParsedData) -> list[Problem]:
                 parsed.line_of(()),
             )
         ]
+    from jsonschema.exceptions import best_match
+
     problems = []
     errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         # oneOf failures repeat their sub-errors; report the most specific one only.
         if error.context and error.validator != "oneOf":
-            error = jsonschema.exceptions.best_match(error.context)
+            error = best_match(error.context)
         message, path = _phrase(error, parsed.data)
         problems.append(Problem("data", message, parsed.location, parsed.line_of(path)))
     return problems
