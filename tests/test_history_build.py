@@ -8,7 +8,9 @@ testing app and reads what a reader (or a crawler) sees: the page's
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from gitrepo import GitRepo, files_naming_people
-from policy_testing import warnings
+from policy_testing import policy_warnings, warnings
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -376,6 +378,35 @@ def test_rebuild_with_nothing_changed_reads_nothing(site: GitRepo, build, make_a
     app.connect("env-before-read-docs", lambda app, env, docs: read.extend(docs))
     app.build()
     assert read == []
+
+
+def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> None:
+    """Commits never change: a rebuild reuses the parsed log (kept beside the pickled
+    environment) while HEAD stays put, and asks git again once something is committed."""
+    first = build(site)
+    (cache,) = Path(first.doctreedir).glob("policy-history-*.pickle")
+    # Proof that a rebuild reads the cache, not git: a doctored cache shows in the page.
+    key, (commits, records, head_paths, scan_warnings) = pickle.loads(cache.read_bytes())
+    doctored = [dataclasses.replace(c, timestamp=c.timestamp + 86400) for c in commits]
+    cache.write_bytes(pickle.dumps((key, (doctored, records, head_paths, scan_warnings))))
+    second = make_app("html", srcdir=site.path)
+    second.build()
+    assert modified(second) == "2020-01-02T12:00:00+00:00"
+
+    # A new commit moves HEAD: the log is read from git again.
+    site.write("other.md", OTHER.format(n=5))
+    site.commit("other", date="2021-06-06T06:06:06+00:00")
+    third = make_app("html", srcdir=site.path)
+    third.build()
+    assert modified(third) == "2020-01-01T12:00:00+00:00"
+    assert modified(third, "other") == "2021-06-06T06:06:06+00:00"
+
+    # A damaged cache file is only a cache miss.
+    cache.write_bytes(b"not a pickle")
+    fourth = make_app("html", srcdir=site.path, freshenv=True)
+    fourth.build()
+    assert modified(fourth) == "2020-01-01T12:00:00+00:00"
+    assert policy_warnings(fourth) == []
 
 
 def test_parallel_build_gives_the_same_dates(site: GitRepo, build, tmp_path: Path) -> None:

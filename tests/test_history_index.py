@@ -710,8 +710,9 @@ def test_exactly_one_git_log_per_index(repo: GitRepo, tmp_path: Path) -> None:
     calls = tmp_path / "calls.log"
     wrapper = tmp_path / "git-wrapper.sh"
     # A real git, wrapped only to record each command line (one per line, args \x1f-separated).
+    # One write per line: git status and git log run at the same time.
     wrapper.write_text(
-        f'#!/bin/sh\nprintf "%s\\037" "$@" >> "{calls}"\nprintf "\\n" >> "{calls}"\n'
+        f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
         f'exec "{GIT}" "$@"\n'
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)

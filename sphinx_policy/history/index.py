@@ -32,10 +32,12 @@ indexes into the commit list, so 20,000 commits x 1,000 files stays small.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import hashlib
 import os
+import pickle
 import re
 import subprocess
 import tempfile
@@ -881,6 +883,37 @@ def _parse_status(raw: bytes) -> dict[str, str]:
     return result
 
 
+#: Bump when what :func:`_scan_log` returns changes shape or meaning.
+_SCAN_CACHE_VERSION = 1
+_Scan = tuple[list[Commit], dict[str, "_Record"], frozenset[str], tuple[str, ...]]
+
+
+def _load_scan(cache: Path, key: tuple[object, ...]) -> _Scan | None:
+    """The cached scan for ``key``, or None (no file, another key, unreadable file)."""
+    try:
+        with open(cache, "rb") as handle:
+            stored_key, scan = pickle.load(handle)
+    except Exception:  # a missing, truncated or foreign file is only a cache miss
+        return None
+    return scan if stored_key == key else None
+
+
+def _save_scan(cache: Path, key: tuple[object, ...], scan: _Scan) -> None:
+    """Write atomically (a parallel build may read it); a failure only costs speed."""
+    temporary: str | None = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cache.parent, delete=False,
+                                         prefix=cache.name, suffix=".tmp") as handle:
+            temporary = handle.name
+            pickle.dump((key, scan), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 def build_index(
     root: Path | str,
     *,
@@ -889,6 +922,7 @@ def build_index(
     git: str = "git",
     env: Mapping[str, str] | None = None,
     allow_empty: bool = True,
+    cache: Path | None = None,
 ) -> HistoryIndex:
     """Index the history of the repository containing ``root``.
 
@@ -900,6 +934,10 @@ def build_index(
     without commits gives an index whose ``head`` is ``None`` (every file
     unknown), or raises ``GitUnavailable("empty-repository")`` when
     ``allow_empty`` is false.
+
+    With ``cache`` (a file), the parsed log is kept there and reused while HEAD, the
+    shallow boundary and the ignored revisions stay the same: commits never change, so a
+    rebuild with nothing new committed runs only ``git status`` (which is never cached).
     """
     run_env = _git_env(env)
     start = Path(root).absolute()
@@ -967,9 +1005,14 @@ def build_index(
     status_proc = _start(git, status, toplevel, run_env)
     try:
         if head is not None:
-            commits, records, head_paths, warnings = _scan_log(
-                git, toplevel, head, run_env, boundary, ignored
-            )
+            key = (_SCAN_CACHE_VERSION, os.fspath(toplevel), head, sorted(boundary),
+                   ignored.key())
+            scan = _load_scan(cache, key) if cache is not None else None
+            if scan is None:
+                scan = _scan_log(git, toplevel, head, run_env, boundary, ignored)
+                if cache is not None:
+                    _save_scan(cache, key, scan)
+            commits, records, head_paths, warnings = scan
         out, err = status_proc.communicate()
     finally:
         if status_proc.poll() is None:

@@ -10,6 +10,7 @@ The environment stores only plain tuples (:class:`PageDate`).
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 from collections.abc import Set
 from pathlib import Path
@@ -80,6 +81,10 @@ def note_include(app: Sphinx, relative_path: Path, parent_docname: str, content:
 # --------------------------------------------------------------------------- dating
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(os.fsencode(path)).hexdigest()[:16]
+
+
 class Repositories:
     """The history index of each repository that holds a page or a dependency.
 
@@ -93,6 +98,8 @@ class Repositories:
         self.srcdir = Path(app.srcdir).resolve()
         self.exclude = tuple(config.policy_git_exclude)
         self.ignore_revs = config.policy_git_ignore_revs
+        #: The parsed logs are kept beside Sphinx's own pickled environment.
+        self.cache_dir = Path(app.doctreedir)
         self.indexes: dict[Path, HistoryIndex | None] = {}
         self.roots: dict[Path, Path | None] = {}  # folder -> folder holding .git
         #: Why a repository has no index; ValueError: a malformed ignore-revs file (no
@@ -107,6 +114,7 @@ class Repositories:
                     root,
                     ignore_revs_file=ignore if ignore and ignore.is_file() else None,
                     exclude=self.exclude,
+                    cache=self.cache_dir / f"policy-history-{_digest(root)}.pickle",
                 )
             except (GitUnavailable, GitError, ValueError) as err:
                 self.indexes[root] = None
