@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -12,6 +13,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from gitrepo import GitRepo, files_naming_people
+from policy_testing import warnings
 
 from sphinx_policy.versions.manifest import load_schema
 
@@ -385,3 +387,43 @@ def test_archive_of_page_in_subfolder_resolves_relative_paths(tmp_path: Path, bu
     old = BeautifulSoup(first.read_text("utf-8"), "html.parser")
     assert "Snippet v1." in old.get_text() and "second" not in old.get_text()
     assert old.find("a", href="#cookie-notice") is not None  # stays inside the archived page
+
+
+# Two different one-pixel PNGs.
+PNG_RED = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+PNG_BLUE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M/wHwAEBgIApD5fRAAAAABJRU5ErkJggg=="
+)
+
+
+def test_archived_version_shows_its_own_images(tmp_path: Path, build) -> None:
+    """An image changed and later removed: each archived version shows the image it had
+    (read from git), and the build does not warn about the file that is gone."""
+    repo = GitRepo(tmp_path / "images")
+    repo.write("conf.py", CONF + 'policy_data_files = []\n')
+    repo.write("index.md", "# Home\n\n```{toctree}\nlegal/privacy\n```\n")
+    text = "---\npolicy: true\n---\n# Privacy\n\n{image}\n\nVersion {n}.\n"
+    repo.write("legal/privacy.md", text.format(image="![Our banner](img/banner.png)", n=1))
+    repo.write("legal/img/banner.png", PNG_RED)
+    repo.commit("one", date="2023-01-01T00:00:00+00:00")
+    repo.write("legal/privacy.md", text.format(image="![Our banner](img/banner.png)", n=2))
+    repo.write("legal/img/banner.png", PNG_BLUE)
+    repo.commit("two", date="2024-01-01T00:00:00+00:00")
+    repo.write("legal/privacy.md", text.format(image="", n=3))
+    (repo.path / "legal/img/banner.png").unlink()
+    repo.run("add", "-A")
+    repo.commit("three", date="2025-01-01T00:00:00+00:00")
+    app = build(repo)
+    assert warnings(app) == ""
+    versions = Path(app.outdir) / "legal/privacy/versions"
+    shown = {}
+    for year in ("2023", "2024"):
+        (archived,) = [p for p in versions.glob(f"{year}-*.html") if "-diff" not in p.name]
+        image = BeautifulSoup(archived.read_text("utf-8"), "html.parser").find("img")
+        assert image["alt"] == "Our banner"
+        kind, _, data = image["src"].partition(",")
+        assert kind == "data:image/png;base64"
+        shown[year] = base64.b64decode(data)
+    assert shown == {"2023": PNG_RED, "2024": PNG_BLUE}

@@ -11,9 +11,11 @@ configuration changes, since Sphinx then starts a fresh environment).
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import json
+import mimetypes
 from collections.abc import Callable, Iterator
 from html import escape
 from itertools import pairwise
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: archived images embedded from git
 _RENDERING = "_policy_rendering_revision"
 
 
@@ -259,6 +261,31 @@ def include_at_revision(
     blob = reader.read_blob(sha, f"{prefix}/{path}" if prefix and prefix != "." else path)
     if blob is not None:
         content[0] = blob.decode("utf-8", "replace")
+
+
+def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, while a revision is parsed: its images as they were at that commit.
+
+    The files may since have changed or gone, so each image is read from git and
+    embedded in the archived page as a ``data:`` URI (before Sphinx's image collector
+    looks for the file in the working tree). An image the revision did not hold either is
+    left to Sphinx, which warns about it as it did then.
+    """
+    state = app.env.temp_data.get(_INCLUDE_KEY) if app.env.current_document else None
+    if not state:
+        return
+    reader, sha, prefix = state
+    for image in doctree.findall(nodes.image):
+        uri = image["uri"]
+        if "://" in uri or uri.startswith("data:") or uri.endswith(".*"):
+            continue
+        relpath, _ = app.env.relfn2path(uri, app.env.current_document.docname)
+        mimetype = mimetypes.guess_type(relpath)[0]
+        if mimetype is None or not mimetype.startswith("image/"):
+            continue
+        blob = reader.read_blob(sha, f"{prefix}/{relpath}" if prefix and prefix != "." else relpath)
+        if blob is not None:
+            image["uri"] = f"data:{mimetype};base64,{base64.b64encode(blob).decode('ascii')}"
 
 
 # --------------------------------------------------------------------------- pages
@@ -483,4 +510,5 @@ def _diff_pages(
 def setup_archive(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
     app.connect("include-read", include_at_revision)
+    app.connect("doctree-read", images_at_revision, priority=400)  # before the collector
     app.connect("html-page-context", feed_link)
