@@ -45,7 +45,7 @@ import threading
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath, PurePosixPath
 from typing import IO
@@ -888,6 +888,15 @@ _SCAN_CACHE_VERSION = 1
 _Scan = tuple[list[Commit], dict[str, "_Record"], frozenset[str], tuple[str, ...]]
 
 
+def _keep_trailers(commits: list[Commit], keys: frozenset[str]) -> list[Commit]:
+    """``commits`` with only the trailers of ``keys`` (positions unchanged)."""
+    return [
+        replace(c, trailers=tuple(t for t in c.trailers if t[0].lower() in keys))
+        if c.trailers else c
+        for c in commits
+    ]
+
+
 def _load_scan(cache: Path, key: tuple[object, ...]) -> _Scan | None:
     """The cached scan for ``key``, or None (no file, another key, unreadable file)."""
     try:
@@ -922,6 +931,7 @@ def build_index(
     git: str = "git",
     env: Mapping[str, str] | None = None,
     allow_empty: bool = True,
+    trailer_keys: Iterable[str] | None = None,
     cache: Path | None = None,
 ) -> HistoryIndex:
     """Index the history of the repository containing ``root``.
@@ -935,9 +945,12 @@ def build_index(
     unknown), or raises ``GitUnavailable("empty-repository")`` when
     ``allow_empty`` is false.
 
-    With ``cache`` (a file), the parsed log is kept there and reused while HEAD, the
-    shallow boundary and the ignored revisions stay the same: commits never change, so a
-    rebuild with nothing new committed runs only ``git status`` (which is never cached).
+    ``trailer_keys`` limits the commit trailers kept to those keys (case-insensitive);
+    the others (``Signed-off-by``, ``Co-authored-by``) hold people's names and e-mail
+    addresses. With ``cache`` (a file), the parsed log is kept there and reused while
+    HEAD, the shallow boundary, the ignored revisions and the trailer keys stay the same:
+    commits never change, so a rebuild with nothing new committed runs only
+    ``git status`` (which is never cached).
     """
     run_env = _git_env(env)
     start = Path(root).absolute()
@@ -1005,11 +1018,14 @@ def build_index(
     status_proc = _start(git, status, toplevel, run_env)
     try:
         if head is not None:
+            keep = None if trailer_keys is None else sorted({k.lower() for k in trailer_keys})
             key = (_SCAN_CACHE_VERSION, os.fspath(toplevel), head, sorted(boundary),
-                   ignored.key())
+                   ignored.key(), keep)
             scan = _load_scan(cache, key) if cache is not None else None
             if scan is None:
                 scan = _scan_log(git, toplevel, head, run_env, boundary, ignored)
+                if keep is not None:
+                    scan = (_keep_trailers(scan[0], frozenset(keep)), *scan[1:])
                 if cache is not None:
                     _save_scan(cache, key, scan)
             commits, records, head_paths, warnings = scan

@@ -98,6 +98,8 @@ class Repositories:
         self.srcdir = Path(app.srcdir).resolve()
         self.exclude = tuple(config.policy_git_exclude)
         self.ignore_revs = config.policy_git_ignore_revs
+        #: The only trailers read from commits: the others name people.
+        self.trailer_keys = (config.policy_summary_trailer, config.policy_type_trailer)
         #: The parsed logs are kept beside Sphinx's own pickled environment.
         self.cache_dir = Path(app.doctreedir)
         self.indexes: dict[Path, HistoryIndex | None] = {}
@@ -114,6 +116,7 @@ class Repositories:
                     root,
                     ignore_revs_file=ignore if ignore and ignore.is_file() else None,
                     exclude=self.exclude,
+                    trailer_keys=self.trailer_keys,
                     cache=self.cache_dir / f"policy-history-{_digest(root)}.pickle",
                 )
             except (GitUnavailable, GitError, ValueError) as err:
