@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .directives.nodes_util import in_policy_table
+from .directives.nodes_util import PROSE_CHARS, in_policy_table
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,8 +35,6 @@ PADDING_CHARS = 3
 #: Inline code is set in a wider (monospace) font; headers are bold.
 CODE_FACTOR = 1.3
 HEADER_FACTOR = 1.1
-#: A cell longer than this wraps anyway; more text does not earn a wider column.
-WRAP_CHARS = 40
 
 
 class PolicyTablesForLatex(SphinxPostTransform):
@@ -102,7 +100,7 @@ def set_column_widths(table: nodes.table) -> None:
             for column, entry in enumerate(entries):
                 least[column] = max(least[column], _longest_word(entry, factor))
                 wanted[column] = max(wanted[column],
-                                     min(len(entry.astext()) * factor, WRAP_CHARS))
+                                     min(len(entry.astext()) * factor, PROSE_CHARS))
     least = [w + PADDING_CHARS for w in least]
     wanted = [max(w + PADDING_CHARS, m) for w, m in zip(wanted, least, strict=True)]
     room = LINE_CHARS - sum(least)

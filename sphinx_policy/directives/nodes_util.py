@@ -17,7 +17,8 @@ from docutils import nodes
 #: URL schemes a data value may link to; anything else (javascript:, data:) is shown as text.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
-#: A column whose longest cell is longer than this holds prose (it wraps).
+#: A column whose longest cell is longer than this holds prose: it wraps, and more text
+#: does not earn it a wider column.
 PROSE_CHARS = 40
 
 Cell: TypeAlias = str | nodes.Node | Sequence[nodes.Node] | None
