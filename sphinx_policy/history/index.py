@@ -50,6 +50,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePath, PurePosixPath
 from typing import IO
 
+from .. import __version__
+
 __all__ = [
     "UNKNOWN_REASONS",
     "BlobReader",
@@ -883,7 +885,8 @@ def _parse_status(raw: bytes) -> dict[str, str]:
     return result
 
 
-#: Bump when what :func:`_scan_log` returns changes shape or meaning.
+#: Bump when what :func:`_scan_log` returns changes shape or meaning (a new release of
+#: sphinx-policy starts a new cache anyway).
 _SCAN_CACHE_VERSION = 1
 _Scan = tuple[list[Commit], dict[str, "_Record"], frozenset[str], tuple[str, ...]]
 
@@ -1019,7 +1022,7 @@ def build_index(
     try:
         if head is not None:
             keep = None if trailer_keys is None else sorted({k.lower() for k in trailer_keys})
-            key = (_SCAN_CACHE_VERSION, os.fspath(toplevel), head, sorted(boundary),
+            key = (_SCAN_CACHE_VERSION, __version__, os.fspath(toplevel), head, sorted(boundary),
                    ignored.key(), keep)
             scan = _load_scan(cache, key) if cache is not None else None
             if scan is None:
