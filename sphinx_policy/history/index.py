@@ -697,6 +697,11 @@ class HistoryIndex:
 # --------------------------------------------------------------------------- building
 
 
+#: What one pass over the log gives: commits (newest first), per-path records, the paths
+#: in HEAD, warnings.
+_Scan = tuple[list[Commit], dict[str, "_Record"], frozenset[str], tuple[str, ...]]
+
+
 def _scan_log(
     git: str,
     root: Path,
@@ -704,7 +709,7 @@ def _scan_log(
     env: Mapping[str, str],
     boundary: frozenset[str],
     ignored: _IgnoreRevs,
-) -> tuple[list[Commit], dict[str, _Record], frozenset[str], tuple[str, ...]]:
+) -> _Scan:
     argv = [
         git, "--no-pager", *_SAFE_CONFIG,
         "log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
@@ -888,7 +893,6 @@ def _parse_status(raw: bytes) -> dict[str, str]:
 #: Bump when what :func:`_scan_log` returns changes shape or meaning (a new release of
 #: sphinx-policy starts a new cache anyway).
 _SCAN_CACHE_VERSION = 1
-_Scan = tuple[list[Commit], dict[str, "_Record"], frozenset[str], tuple[str, ...]]
 
 
 def _keep_trailers(commits: list[Commit], keys: frozenset[str]) -> list[Commit]:
