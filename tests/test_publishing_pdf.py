@@ -213,3 +213,26 @@ def overfull_in_tables(pdf: Pdf, tolerance: float = 5.0) -> list[str]:
 
 def test_pdf_table_text_stays_in_its_column(pdf: Pdf) -> None:
     assert overfull_in_tables(pdf) == []
+
+
+def test_tabularcolumns_before_a_policy_table_sets_its_columns(tmp_path: Path) -> None:
+    """The documented way out for a wide table: Sphinx's own ``tabularcolumns`` wins over
+    the widths sphinx-policy computes."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_policy"]\npolicy_git = False\n'
+        'policy_data_files = ["policy.yaml"]\n'
+    )
+    (tmp_path / "policy.yaml").write_text(
+        "cookies:\n  - {name: sid, category: necessary, purpose: Sign-in., expiry: P1Y}\n"
+    )
+    spec = "|p{4cm}|p{2cm}|p{5cm}|p{2cm}|p{2cm}|p{1cm}|"
+    (tmp_path / "index.md").write_text(
+        f"# Cookies\n\n```{{tabularcolumns}} {spec}\n```\n\n```{{cookie-table}}\n```\n"
+    )
+    app = SphinxTestApp("latex", srcdir=tmp_path, status=io.StringIO(), warning=io.StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    (tex_file,) = Path(app.outdir).glob("*.tex")
+    assert rf"\begin{{tabular}}[t]{{{spec}}}" in tex_file.read_text("utf-8")
