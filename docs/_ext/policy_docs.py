@@ -12,6 +12,7 @@ hand-written table that misses a key (or documents one that is gone) fails the
 - ``config-settings``: every ``policy_*`` setting, from ``sphinx_policy/config.py``.
 - ``warning-subtypes``: one table of every ``policy.<subtype>`` warning.
 - ``law-catalog`` / ``authority-catalog``: the built-in catalogs.
+- the JSON Schemas are published under ``schemas/`` (their ``$id``) after an HTML build.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import textwrap
+from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
@@ -577,8 +579,22 @@ def check_example_facts(app: Any) -> None:
                                f"{policy_file.name} is {found!r}", location=f"{facts_file}:{line}")
 
 
+def publish_schemas(app: Any, exception: Exception | None) -> None:
+    """The JSON Schemas at the addresses their ``$id`` names (``<docs>/schemas/``), where
+    editors (the YAML language server) fetch them."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from sphinx_policy.cli.schema import SCHEMAS, schema_text
+
+    folder = Path(app.outdir) / "schemas"
+    folder.mkdir(parents=True, exist_ok=True)
+    for package, subfolder, name in SCHEMAS:
+        (folder / name).write_text(schema_text(package, subfolder, name), "utf-8")
+
+
 def setup(app: Any) -> None:
     app.connect("builder-inited", check_example_facts)
+    app.connect("build-finished", publish_schemas)
     app.add_directive("docs-example", DocsExample)
     app.add_directive("schema-keys", SchemaKeys)
     app.add_directive("config-settings", ConfigSettings)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-SCHEMA_URL = "https://sphinx-policy.readthedocs.io/schemas/policy-versions.schema.json"
+SCHEMA_URL = "https://sphinx-policy.readthedocs.io/en/latest/schemas/policy-versions.schema.json"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "policy-versions.schema.json"
 MANIFEST_FILENAME = "policy-versions.json"
 MANIFEST_VERSION = 1
