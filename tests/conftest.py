@@ -25,13 +25,14 @@ def rootdir() -> Path:
 @pytest.fixture
 def build(make_app: Callable[..., SphinxTestApp],
           monkeypatch: pytest.MonkeyPatch) -> Callable[..., SphinxTestApp]:
-    """Build a :class:`GitRepo` with a fresh testing app; git runs with the repo's fixed
-    environment (its HOME, no system config, its TZ)."""
+    """Build a :class:`GitRepo` (or its folder ``srcdir``) with a fresh testing app; git
+    runs with the repo's fixed environment (its HOME, no system config, its TZ)."""
 
-    def _build(repo: GitRepo, buildername: str = "html", **kwargs: Any) -> SphinxTestApp:
+    def _build(repo: GitRepo, buildername: str = "html", srcdir: Path | None = None,
+               **kwargs: Any) -> SphinxTestApp:
         for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
             monkeypatch.setenv(key, repo.env[key])
-        app = make_app(buildername, srcdir=repo.path, **kwargs)
+        app = make_app(buildername, srcdir=srcdir or repo.path, **kwargs)
         app.build()
         return app
 

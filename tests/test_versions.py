@@ -427,3 +427,26 @@ def test_archived_version_shows_its_own_images(tmp_path: Path, build) -> None:
         assert kind == "data:image/png;base64"
         shown[year] = base64.b64decode(data)
     assert shown == {"2023": PNG_RED, "2024": PNG_BLUE}
+
+
+def test_archive_reads_includes_outside_the_docs_folder_at_their_revision(
+    tmp_path: Path, build
+) -> None:
+    """``{include} ../shared.md`` from docs/ is read from git at each revision (the path
+    is normalised to the repository's own), not from today's file."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("docs/conf.py", CONF + 'policy_data_files = []\npolicy_pages = ["privacy"]\n')
+    repo.write("docs/index.md", "# Home\n\n```{toctree}\nprivacy\n```\n")
+    repo.write("docs/privacy.md", "# Privacy\n\n```{include} ../shared.md\n```\n")
+    repo.write("shared.md", "Shared text, version one.\n")
+    repo.commit("one", date="2024-01-01T00:00:00+00:00")
+    repo.write("shared.md", "Shared text, version two.\n")
+    repo.commit("two", date="2024-02-01T00:00:00+00:00")
+    app = build(repo, srcdir=repo.path / "docs")
+    assert warnings(app) == ""
+    versions = Path(app.outdir) / "privacy/versions"
+    (first,) = [p for p in versions.glob("2024-01-*.html") if "-diff" not in p.name]
+    assert "version one" in first.read_text("utf-8")
+    (second_diff,) = versions.glob("2024-02-*-diff.html")
+    changed = BeautifulSoup(second_diff.read_text("utf-8"), "html.parser")
+    assert "two" in " ".join(i.get_text(" ") for i in changed.find_all("ins"))

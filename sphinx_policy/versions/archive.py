@@ -16,6 +16,7 @@ import copy
 import io
 import json
 import mimetypes
+import posixpath
 from collections.abc import Callable, Iterator
 from html import escape
 from itertools import pairwise
@@ -257,10 +258,25 @@ def include_at_revision(
     if not state:
         return
     reader, sha, prefix = state
-    path = Path(relative_path).as_posix()
-    blob = reader.read_blob(sha, f"{prefix}/{path}" if prefix and prefix != "." else path)
+    path = _repository_path(prefix, Path(relative_path).as_posix())
+    blob = reader.read_blob(sha, path) if path is not None else None
     if blob is not None:
         content[0] = blob.decode("utf-8", "replace")
+        return
+    where = "lies outside the repository" if path is None else f"did not exist at {sha[:12]}"
+    warn(
+        Subtype.GIT,
+        f"the included file {Path(relative_path).as_posix()} {where}: the archived version "
+        "of this revision shows its current content",
+        location=parent_docname,
+    )
+
+
+def _repository_path(prefix: str, relpath: str) -> str | None:
+    """The repository path of ``relpath`` (relative to the documentation folder, which is
+    ``prefix`` in the repository), or None when it lies outside the repository."""
+    joined = posixpath.normpath(posixpath.join(prefix, relpath) if prefix else relpath)
+    return None if joined == ".." or joined.startswith("../") or joined == "." else joined
 
 
 def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
@@ -283,7 +299,8 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
         mimetype = mimetypes.guess_type(relpath)[0]
         if mimetype is None or not mimetype.startswith("image/"):
             continue
-        blob = reader.read_blob(sha, f"{prefix}/{relpath}" if prefix and prefix != "." else relpath)
+        path = _repository_path(prefix, Path(relpath).as_posix())
+        blob = reader.read_blob(sha, path) if path is not None else None
         if blob is not None:
             image["uri"] = f"data:{mimetype};base64,{base64.b64encode(blob).decode('ascii')}"
 
