@@ -450,3 +450,28 @@ def test_archive_reads_includes_outside_the_docs_folder_at_their_revision(
     (second_diff,) = versions.glob("2024-02-*-diff.html")
     changed = BeautifulSoup(second_diff.read_text("utf-8"), "html.parser")
     assert "two" in " ".join(i.get_text(" ") for i in changed.find_all("ins"))
+
+
+def test_manifest_and_feed_use_the_current_title_and_effective_date(
+    tmp_path: Path, build
+) -> None:
+    """Rendering the archived revisions parses old titles and front matter under the
+    page's docname; the manifest and the feed, written after them, still show today's."""
+    repo = GitRepo(tmp_path / "eff")
+    repo.write("conf.py", CONF + 'policy_data_files = []\npolicy_pages = ["privacy"]\n')
+    repo.write("index.md", "# Home\n\n```{toctree}\nprivacy\n```\n")
+    text = "---\npolicy:\n  effective: {day}\n---\n# {title}\n\nText.\n"
+    repo.write("privacy.md", text.format(day="2024-01-15", title="Privacy notice"))
+    repo.commit("one\n\nPolicy-Change: First.", date="2024-01-10T00:00:00+00:00")
+    repo.write("privacy.md", text.format(day="2024-06-15", title="Privacy notice (new)"))
+    repo.commit("two\n\nPolicy-Change: New.", date="2024-06-10T00:00:00+00:00")
+    app = build(repo)
+    (document,) = json.loads((Path(app.outdir) / "policy-versions.json").read_text())[
+        "documents"
+    ]
+    assert document["title"] == "Privacy notice (new)"
+    assert document["effective"] == "2024-06-15"
+    feed = ET.parse(Path(app.outdir) / "policy-changes.atom").getroot()
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert titles and all(t.startswith("Privacy notice (new)") for t in titles), titles
+    assert app.env.titles["privacy"].astext() == "Privacy notice (new)"

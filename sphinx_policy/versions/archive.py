@@ -17,7 +17,7 @@ import io
 import json
 import mimetypes
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 from itertools import pairwise
 from pathlib import Path
@@ -31,12 +31,15 @@ from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
 from .. import __version__
+from ..data.collector import ENV_ATTR as ENV_DATA_FILES
 from ..data.source import GitRevisionSource
 from ..data.store import SOURCE_KEY
 from ..diagnostics import Subtype, logger, warn
 from ..history.dates import format_for_readers
 from ..history.index import BlobReader
+from ..history.store import ENV_INCLUDES
 from ..locale import _
+from .changelog import ENV_CHANGELOG_PAGES
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
@@ -237,15 +240,39 @@ def _domains(env: Any) -> list[Any]:
     return list(domains.sorted() if hasattr(domains, "sorted") else domains.values())
 
 
-def keep_domain_data(app: Sphinx) -> Callable[[], None]:
-    """Parsing old revisions re-registers their labels: returns what puts the current
-    domain data back once the archives are rendered."""
-    saved = {domain.name: copy.deepcopy(domain.data) for domain in _domains(app.env)}
+#: Per-document state that Sphinx's collectors (and ours) overwrite when an old revision
+#: is parsed under its page's docname: the title, the front matter (effective date), the
+#: table of contents, dependencies and data files.
+_DOCUMENT_STATE = (
+    "titles", "longtitles", "metadata", "tocs", "toc_num_entries", "dependencies",
+    ENV_DATA_FILES, ENV_INCLUDES, ENV_CHANGELOG_PAGES,
+)  # fmt: skip
+_ABSENT = object()
+
+
+def keep_environment_state(app: Sphinx, docnames: Iterable[str]) -> Callable[[], None]:
+    """Parsing old revisions re-registers their labels, titles and front matter: returns
+    what puts the current state of ``docnames`` back once the archives are rendered (the
+    manifest and the feed read the current title and effective date)."""
+    env = app.env
+    domains = {domain.name: copy.deepcopy(domain.data) for domain in _domains(env)}
+    state: dict[str, dict[str, Any]] = {}
+    for name in _DOCUMENT_STATE:
+        table = getattr(env, name, None)
+        if isinstance(table, dict):
+            state[name] = {d: copy.deepcopy(table.get(d, _ABSENT)) for d in docnames}
 
     def restore() -> None:
-        for domain in _domains(app.env):
+        for domain in _domains(env):
             domain.data.clear()
-            domain.data.update(saved[domain.name])
+            domain.data.update(domains[domain.name])
+        for name, saved in state.items():
+            table = getattr(env, name)
+            for docname, value in saved.items():
+                if value is _ABSENT:
+                    table.pop(docname, None)
+                else:
+                    table[docname] = value
 
     return restore
 
@@ -423,7 +450,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     navigation = _Navigation(app)
     rendered = reused = 0
     fresh: set[str] = set()  # revisions rendered in this build: their diffs are made again
-    restore_domains = keep_domain_data(app)
+    restore_state = keep_environment_state(app, records)
     try:
         for _docname, revisions in sorted(records.items()):
             blocks: dict[str, list[Block]] = {}
@@ -454,7 +481,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             yield from _diff_pages(app, cache, revisions, blocks, fresh, navigation)
     finally:
         renderer.close()
-        restore_domains()
+        restore_state()
         cache.save()
     write_manifest(
         app,
