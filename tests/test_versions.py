@@ -210,6 +210,31 @@ def test_merge_takes_summary_from_commits_it_brings_in(history: GitRepo, build) 
     assert "Merge pull request" not in first
 
 
+def test_merge_takes_no_summary_from_commits_that_did_not_touch_the_page(
+    history: GitRepo, build
+) -> None:
+    """A merge that brings in a material change of another page and a typo fix of this
+    one: this page's changelog must not carry the other page's summary."""
+    history.checkout("update", new=True)
+    history.write("terms.md", "# Terms\n\nNew liability clause.\n")
+    history.commit(
+        "terms\n\nPolicy-Change: New liability clause in the terms.\nPolicy-Change-Type: material",
+        date="2025-12-01T00:00:00+00:00",
+    )
+    history.write("privacy.md", PRIVACY.format(retention="two  years"))
+    history.commit("typo", date="2025-12-02T00:00:00+00:00")
+    history.checkout("main")
+    history.merge("update", date="2026-01-15T00:00:00+00:00", message="Merge branch 'update'")
+    app = build(history)
+    changelog = page(app, "privacy.html").select_one("ul.policy-changelog").get_text(" ")
+    assert "liability" not in changelog
+    manifest = json.loads((Path(app.outdir) / "policy-versions.json").read_text("utf-8"))
+    (privacy,) = [d for d in manifest["documents"] if d["docname"] == "privacy"]
+    newest = privacy["revisions"][0]
+    assert newest["date"].startswith("2026-01-15")
+    assert newest["material"] is False and "liability" not in (newest["summary"] or "")
+
+
 def test_changelog_options_since_and_pages(history: GitRepo, build) -> None:
     history.write(
         "changes.md",

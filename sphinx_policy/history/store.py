@@ -256,6 +256,8 @@ def page_revisions(
                     str(index.root),
                     commit.sha,
                     (app.config.policy_summary_trailer, app.config.policy_type_trailer),
+                    # Only the merged commits that changed this page or what it shows.
+                    paths=[index.path_at(rel, commit.sha) for rel in rels],
                 ),
                 app.config,
             )

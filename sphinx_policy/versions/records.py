@@ -119,10 +119,14 @@ def brought_in_trailers(
     repo_root: str,
     merge_sha: str,
     keys: Iterable[str] | None = None,
+    paths: Iterable[str] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """Trailers of the commits a merge brought into the first-parent chain.
 
-    One ``git log M^1..M`` per merge, only for merges that are revisions of a policy page
+    With ``paths`` (repository-relative), only of the merged commits that changed one of
+    them: a merge that brings in a change of the terms and a typo fix of the privacy
+    policy must not give the privacy policy the terms' summary. One ``git log M^1..M^2``
+    per merge, only for merges that are revisions of a policy page
     and carry no summary of their own; commits never change, so the answer is kept on
     the environment and later builds ask git nothing. With ``keys``, only the trailers
     of those keys are kept: others (Signed-off-by, Co-authored-by) hold people's names
@@ -131,7 +135,8 @@ def brought_in_trailers(
     cache: dict[str, tuple[tuple[str, str], ...]] = getattr(env, ENV_MERGE_TRAILERS, None) or {}
     setattr(env, ENV_MERGE_TRAILERS, cache)
     wanted = sorted({k.lower() for k in keys}) if keys is not None else None
-    entry = merge_sha if wanted is None else "\x1f".join([merge_sha, *wanted])
+    limit = sorted(set(paths)) if paths is not None else None
+    entry = "\x1f".join([merge_sha, *(wanted or ["*"]), "\x1e", *(limit or ["*"])])
     if entry in cache:
         return cache[entry]
     try:
@@ -141,6 +146,8 @@ def brought_in_trailers(
             "--encoding=UTF-8",
             "--format=%(trailers:only,unfold,separator=%x1d,key_value_separator=%x1c)%x1e",
             f"{merge_sha}^1..{merge_sha}^2",
+            "--",
+            *(limit if limit is not None else []),
         ])
     except GitUnavailable:
         proc = None
