@@ -276,6 +276,19 @@ def test_new_commit_renders_only_the_new_revision(history: GitRepo, build, make_
     assert "version in force now" in banner
 
 
+def test_config_change_renders_the_archives_again(history: GitRepo, build, make_app) -> None:
+    """A new language (or date format) changes every archived page: none is reused."""
+    build(history)
+    (history.path / "conf.py").write_text(CONF + 'language = "de"\n', "utf-8")
+    history.commit("German", date="2025-10-01T00:00:00+00:00")
+    app = make_app("html", srcdir=history.path)
+    app.build()
+    assert "3 archived versions rendered, 0 unchanged" in app._status.getvalue()
+    oldest = archive_name(history, git_revisions(history)[-1])
+    banner = page(app, f"{oldest}.html").find(class_="policy-archive-banner")
+    assert "Archivierte Fassung" in banner.get_text(" ", strip=True)
+
+
 def test_atom_feed_is_valid_and_linked(history: GitRepo, build) -> None:
     app = build(history)
     root = ET.parse(Path(app.outdir) / "policy-changes.atom").getroot()

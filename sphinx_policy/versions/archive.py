@@ -60,6 +60,13 @@ def rendering_revision(app: Sphinx) -> RevisionRecord | None:
 # --------------------------------------------------------------------------- cache
 
 
+def _config_hash(app: Sphinx) -> str:
+    """A hash of the settings that change an HTML page (Sphinx's "env" and "html" ones)."""
+    from sphinx.builders.html._build_info import BuildInfo
+
+    return BuildInfo(app.config, app.tags, frozenset({"env", "html"})).config_hash
+
+
 class ArchiveCache:
     """What was rendered into this output folder: archive page -> its text blocks/hash."""
 
@@ -67,6 +74,9 @@ class ArchiveCache:
         self.path = Path(app.doctreedir) / f"policy-archives-{app.builder.name}.json"
         self.outdir = Path(app.outdir)
         self.pages: dict[str, dict[str, Any]] = {}
+        # Sphinx's own config_status is reset once reading is over, so the cache keeps a
+        # hash of the settings that shape a page (language, date format, theme, policy_*).
+        self.config_hash = _config_hash(app)
         fresh_config = app.env.config_status != CONFIG_OK
         if self.path.is_file() and not fresh_config:
             try:
@@ -74,6 +84,7 @@ class ArchiveCache:
                 if (
                     data.get("version") == CACHE_VERSION
                     and data.get("sphinx_policy") == __version__
+                    and data.get("config") == self.config_hash
                 ):
                     self.pages = data.get("pages", {})
             except (OSError, ValueError):
@@ -89,7 +100,8 @@ class ArchiveCache:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"version": CACHE_VERSION, "sphinx_policy": __version__, "pages": self.pages}
+        payload = {"version": CACHE_VERSION, "sphinx_policy": __version__,
+                   "config": self.config_hash, "pages": self.pages}
         self.path.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
 
 
