@@ -513,3 +513,40 @@ def test_manifest_and_feed_use_the_current_title_and_effective_date(
     titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
     assert titles and all(t.startswith("Privacy notice (new)") for t in titles), titles
     assert app.env.titles["privacy"].astext() == "Privacy notice (new)"
+
+
+@pytest.mark.parametrize("buildername", ["html", "dirhtml"])
+def test_links_in_archived_versions_reach_the_pages_they_name(
+    tmp_path: Path, build, buildername: str
+) -> None:
+    """An archived copy lives under ``<page>/versions/``: its links to other pages, to
+    headings of other pages and to the home page still arrive there."""
+    repo = GitRepo(tmp_path / "links")
+    repo.write("conf.py", CONF + 'policy_data_files = []\npolicy_pages = ["legal/privacy"]\n')
+    repo.write("index.md", "# Home\n\n```{toctree}\nlegal/privacy\nlegal/cookies\n```\n")
+    repo.write("legal/cookies.md", "# Cookies\n\n(cookie-list)=\n## The list\n\nText.\n")
+    body = ("# Privacy\n\nSee the [cookie policy](cookies.md), {{ref}}`cookie-list`, "
+            "[home](../index.md) and [mail](mailto:privacy@example.org). {n}\n")
+    repo.write("legal/privacy.md", body.format(n=1))
+    repo.commit("one", date="2024-01-01T00:00:00+00:00")
+    repo.write("legal/privacy.md", body.format(n=2))
+    repo.commit("two", date="2024-02-01T00:00:00+00:00")
+    app = build(repo, buildername)
+    assert warnings(app) == ""
+    outdir = Path(app.outdir)
+    archives = [p for p in (outdir / "legal/privacy/versions").rglob("*.html")
+                if "-diff" not in str(p)]
+    assert len(archives) == 2
+    for archived in archives:
+        links = BeautifulSoup(archived.read_text("utf-8"), "html.parser").select(
+            "div.body a.reference, div[role=main] a.reference"
+        )
+        hrefs = {a.get_text(" ", strip=True): a["href"] for a in links}
+        assert hrefs["mail"].startswith("mailto:privacy")  # untouched
+        for text in ("cookie policy", "The list", "home"):
+            path = hrefs[text].split("#")[0]
+            target = (archived.parent / path).resolve()
+            if buildername == "dirhtml" or path.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), (archived, text, hrefs[text])
+        assert hrefs["The list"].endswith("#cookie-list")

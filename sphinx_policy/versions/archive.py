@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
-CACHE_VERSION = 2  # 2: archived images embedded from git
+CACHE_VERSION = 3  # 2: images embedded from git; 3: links rebased
 _RENDERING = "_policy_rendering_revision"
 
 
@@ -223,6 +223,7 @@ class RevisionRenderer:
             env.resolve_references(doctree, record.archive, app.builder)
         finally:
             delattr(env, _RENDERING)
+        _rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
@@ -242,6 +243,21 @@ class RevisionRenderer:
         visitor = builder.create_translator(doctree, builder)  # Sphinx 9
         doctree.walkabout(visitor)
         return "".join(visitor.fragment)
+
+
+def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
+    """Links were resolved as from the page itself (``refdoc``); the archived copy lives
+    elsewhere (``<page>/versions/...``), so relative links to other pages are rebased."""
+    page_uri = builder.get_target_uri(docname)
+    archive_uri = builder.get_target_uri(pagename)
+    for reference in doctree.findall(nodes.reference):
+        uri = reference.get("refuri", "")
+        if not uri or uri.startswith(("#", "/")) or ":" in uri.split("/", 1)[0]:
+            continue  # same page, absolute, or with a scheme (mailto:, https:)
+        path, hash_mark, fragment = uri.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
+        target = "" if target == "." else target + ("/" if path.endswith("/") else "")
+        reference["refuri"] = relative_uri(archive_uri, target) + hash_mark + fragment
 
 
 _INCLUDE_KEY = "policy_include_revision"
