@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from gitrepo import GitRepo, files_naming_people
-from policy_testing import warnings
+from policy_testing import policy_warnings, warnings
 
 from sphinx_policy.versions.manifest import load_schema
 
@@ -550,3 +550,24 @@ def test_links_in_archived_versions_reach_the_pages_they_name(
                 target = target / "index.html"
             assert target.is_file(), (archived, text, hrefs[text])
         assert hrefs["The list"].endswith("#cookie-list")
+
+
+def test_shallow_clone_that_cuts_a_changelog_short_warns(
+    history: GitRepo, build, tmp_path: Path
+) -> None:
+    """The page changed inside the clone, so its date is known; but its older revisions
+    are missing from the changelog, archives, feed and manifest: that is said."""
+    history.write("privacy.md", PRIVACY.format(retention="four years"))
+    history.commit("four\n\nPolicy-Change: Four years.", date="2026-03-01T00:00:00+00:00")
+    history.write("privacy.md", PRIVACY.format(retention="five years"))
+    history.commit("five\n\nPolicy-Change: Five years.", date="2026-04-01T00:00:00+00:00")
+    clone = history.clone(tmp_path / "shallow", "--depth", "2")
+    app = build(clone)
+    cut = [w for w in policy_warnings(app) if "cut short" in w]
+    assert len(cut) == 1, policy_warnings(app)
+    assert "the history of privacy is cut short by the shallow clone" in cut[0]
+    assert "git fetch --unshallow" in cut[0] and cut[0].endswith("[policy.shallow]")
+    (document,) = json.loads((Path(app.outdir) / "policy-versions.json").read_text())[
+        "documents"
+    ]
+    assert len(document["revisions"]) < 5  # what the clone holds, and said to be partial

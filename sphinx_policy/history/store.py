@@ -275,6 +275,14 @@ def page_revisions(
                 str(index.root),
             )
         )
+    if records and not merged.complete:
+        warn(
+            Subtype.SHALLOW,
+            f"the history of {docname} is cut short by the shallow clone: its changelog, "
+            f"archived versions, feed and manifest list only the {len(records)} newest "
+            f"revision(s), not the older ones. Fix: {_shallow_fix()}",
+            location=docname,
+        )
     limit = app.config.policy_archive_limit
     if records and merged.complete and not skipped and not (limit and len(records) > limit):
         records[-1] = records[-1]._replace(first=True)  # its diff shows the whole text as new
