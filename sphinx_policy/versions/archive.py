@@ -564,13 +564,14 @@ def _diff_pages(
         else:
             old_uri = builder.get_relative_uri(newer.diff, older.archive)
             compared = escape(str(_("Compared with the version of %s.")) % _date_text(app, older))
-            previous = (
-                f'<a href="{escape(old_uri)}">{escape(str(_("Previous version")))}</a> · '
-            )
+            # Outside the f-strings: babel's extractor does not look inside them.
+            previous_label = escape(str(_("Previous version")))
+            previous = f'<a href="{escape(old_uri)}">{previous_label}</a> · '
+        this_label = escape(str(_("This version")))
         intro = (
             f'<h1>{escape(title)}</h1>\n<p class="policy-diff-intro">{escape(summary)}</p>\n'
             f"<p>{compared} {previous}"
-            f'<a href="{escape(new_uri)}">{escape(str(_("This version")))}</a></p>\n'
+            f'<a href="{escape(new_uri)}">{this_label}</a></p>\n'
         )
         old_blocks = blocks[older.sha] if older is not None else []
         diff = render_diff_html(old_blocks, blocks[newer.sha], labels=diff_labels())
