@@ -165,6 +165,25 @@ def test_check_reports_what_the_build_reports(tmp_path, make_app, capsys, monkey
     assert "problem(s) in the data" in out.err
 
 
+def test_a_yml_file_beside_yaml_data_is_reported_not_dropped(tmp_path, make_app, capsys):
+    root = tmp_path / "yml"
+    (root / "_data").mkdir(parents=True)
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\npolicy_data_files = ["_data/*.yaml"]\n')
+    (root / "_data/cookies.yaml").write_text(
+        "cookies:\n  - {name: a, category: necessary, purpose: P., expiry: session}\n")
+    (root / "_data/marketing.yml").write_text(
+        "cookies:\n  - {name: b, category: marketing, purpose: Ads., expiry: P1Y}\n")
+    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    message = ("_data/marketing.yml is not read: policy_data_files has '_data/*.yaml', which "
+               "does not match the '.yml' spelling. Add '_data/*.yml' to policy_data_files")
+    assert message in app.warning.getvalue() and "[policy.file]" in app.warning.getvalue()
+    assert main(["check", str(root)]) == 1
+    assert message in capsys.readouterr().out
+
+
 def test_valid_project_passes(tmp_path, capsys):
     root = tmp_path / "ok"
     root.mkdir()

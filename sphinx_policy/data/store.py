@@ -84,8 +84,38 @@ def load_project_data(source: DataSource, patterns: list[str]) -> LoadedData:
             part = read_part(source, relpath, problems)
             if part is not None:
                 parts.append((part, relpath))
+    problems.extend(_skipped_spellings(source, patterns, set(files)))
     data, data_problems = build_policy_data(parts)
     return LoadedData(data, problems + data_problems, parts, files)
+
+
+#: The other spellings of a data file's suffix that people use.
+_OTHER_SPELLINGS = {".yaml": ".yml", ".yml": ".yaml"}
+
+
+def _skipped_spellings(source: DataSource, patterns: list[str], read: set[str]) -> list[Problem]:
+    """A ``.yml`` file beside data files matched by ``*.yaml`` (or the reverse) would be
+    silently left out of every table: say so."""
+    problems = []
+    for pattern in patterns:
+        stem, dot, suffix = pattern.rpartition(".")
+        other = _OTHER_SPELLINGS.get(dot + suffix)
+        if not stem or other is None or stem + other in patterns:
+            continue
+        try:
+            skipped = [f for f in source.glob(stem + other) if f not in read]
+        except DataFileError:
+            continue
+        for relpath in skipped:
+            problems.append(Problem(
+                "file",
+                f"{relpath} is not read: policy_data_files has {pattern!r}, which does not "
+                f"match the {other!r} spelling. Add {stem + other!r} to policy_data_files, or "
+                f"rename the file",
+                "conf.py",
+                None,
+            ))
+    return problems
 
 
 # Per-process cache: (source label, srcdir, patterns) -> loaded data. Forked read workers
