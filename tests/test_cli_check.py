@@ -243,3 +243,21 @@ def test_scanners_find_nested_directives_and_body_lines():
     assert [(d.name, d.argument, d.body_line) for d in found] == [
         ("note", "", 3), ("contact", "office hq", 6)]
     assert found[1].body == ["body"]
+
+
+def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):
+    root = tmp_path / "typos"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n')
+    (root / "d.yaml").write_text("cookies:\n  - name: _ga\n    categroy: statistics\n"
+                                 "    purpose: P.\n    expirey: P1Y\n")
+    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    log = app.warning.getvalue()
+    assert re.search(r"d\.yaml:3: WARNING: unknown key 'categroy' .*did you mean 'category'", log)
+    assert re.search(r"d\.yaml:5: WARNING: unknown key 'expirey' .*did you mean 'expiry'", log)
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown key 'categroy'" in out and "unknown key 'expirey'" in out

@@ -91,20 +91,29 @@ def _accepted(values: list[Any]) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def _unknown_keys(error: jsonschema.ValidationError, data: Any) -> list[tuple[str, DataPath]]:
+    """Every unknown key of an object, each with its own message and line."""
+    path: DataPath = tuple(error.absolute_path)
+    where = describe_path(data, path)
+    subschema = error.schema if isinstance(error.schema, dict) else {}
+    known = list(subschema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    extra = [k for k in instance if k not in known] or ["?"]
+    return [
+        (f"unknown key {key!r} in {where}{suggest(str(key), known)} "
+         f"Accepted keys: {_accepted(known)}", (*path, key))
+        for key in extra
+    ]
+
+
 def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath]:
     path: DataPath = tuple(error.absolute_path)
     where = describe_path(data, path)
     kind = error.validator
     subschema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        known = list(subschema.get("properties", {}))
-        extra = [k for k in error.instance if k not in known]
-        key = extra[0] if extra else "?"
-        return (
-            f"unknown key {key!r} in {where}{suggest(key, known)} "
-            f"Accepted keys: {_accepted(known)}",
-            (*path, key),
-        )
+        # One message per unknown key (see _unknown_keys); this one names the first.
+        return _unknown_keys(error, data)[0]
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"{where} is missing the required key {missing!r}", path
@@ -160,6 +169,10 @@ def validate(parsed: ParsedData) -> list[Problem]:
         # oneOf failures repeat their sub-errors; report the most specific one only.
         if error.context and error.validator != "oneOf":
             error = best_match(error.context)
-        message, path = _phrase(error, parsed.data)
-        problems.append(Problem("data", message, parsed.location, parsed.line_of(path)))
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            phrases = _unknown_keys(error, parsed.data)
+        else:
+            phrases = [_phrase(error, parsed.data)]
+        for message, path in phrases:
+            problems.append(Problem("data", message, parsed.location, parsed.line_of(path)))
     return problems
