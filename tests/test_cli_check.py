@@ -261,3 +261,25 @@ def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):
     assert main(["check", str(root)]) == 1
     out = capsys.readouterr().out
     assert "unknown key 'categroy'" in out and "unknown key 'expirey'" in out
+
+
+def test_a_provider_that_is_nearly_a_recipient_id_is_a_typo(tmp_path, make_app, capsys):
+    root = tmp_path / "provider"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n')
+    (root / "d.yaml").write_text(
+        "recipients:\n  - {id: google, name: Google LLC}\n"
+        "cookies:\n"
+        "  - {name: _ga, provider: gogle, category: statistics, purpose: P., expiry: P2Y}\n"
+        "  - {name: x, provider: Example Ads Ltd, category: marketing, purpose: P., expiry: P1Y}\n"
+    )
+    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    log = app.warning.getvalue()
+    assert re.search(r"d\.yaml:4: WARNING: cookie '_ga': the provider 'gogle' is not a "
+                     r"recipient id; did you mean 'google'\?", log)
+    assert "Example Ads" not in log  # a provider's own name is fine
+    assert main(["check", str(root)]) == 1
+    assert "the provider 'gogle'" in capsys.readouterr().out

@@ -9,6 +9,7 @@ every item it can show, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -405,6 +406,21 @@ class _Builder:
                         f"{suggest(rid, known)} Defined: {', '.join(known) or 'none'}",
                         activity.origin,
                     )
+        for cookie in data.cookies:
+            # A provider may be a free-text name; one that is nearly a recipient id is a
+            # typo that would lose the recipient's name and privacy-policy link.
+            provider = cookie.provider
+            if not provider or provider in data.recipients:
+                continue
+            close = difflib.get_close_matches(provider, known, n=1, cutoff=0.75)
+            if close:
+                self.problem(
+                    "reference",
+                    f"cookie {cookie.name!r}: the provider {provider!r} is not a recipient id; "
+                    f"did you mean {close[0]!r}? It is shown as written, without the "
+                    f"recipient's name and link. Defined: {', '.join(known)}",
+                    cookie.origin,
+                )
         if data.organisation:
             offices = [o.id for o in data.organisation.offices]
             origins = self.officer_origins
