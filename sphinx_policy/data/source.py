@@ -38,6 +38,25 @@ def normalise_relpath(path: str) -> str:
     return normal
 
 
+def check_pattern(pattern: str) -> str:
+    """The normalised glob pattern; refuse one that pathlib cannot use.
+
+    As in :meth:`pathlib.Path.glob`, ``**`` must be a whole path component
+    (``_data/**/*.yaml``); ``_data/**.yaml`` is refused rather than read as ``*``, so
+    that the working tree and the git revisions of archived versions agree.
+    """
+    normal = normalise_relpath(pattern)
+    for part in normal.split("/"):
+        if "**" in part and part != "**":
+            raise DataFileError(
+                f"the pattern {pattern!r} is not accepted: '**' must be a whole path "
+                f"component, not part of {part!r}; accepted: '*' inside one folder, and "
+                "'**' alone between slashes for any number of folders, e.g. "
+                "'_data/*.yaml' or '_data/**/*.yaml'"
+            )
+    return normal
+
+
 class DataSource(Protocol):
     """Read-only access to the files of the documentation folder at one point in time."""
 
@@ -93,9 +112,17 @@ class WorkingTreeSource:
         """Matching files (a symbolic link as the file it points to). A link pointing out of
         the folder is listed as itself, so that reading it reports it, rather than the
         pattern silently matching nothing."""
-        pattern = normalise_relpath(pattern)
+        pattern = check_pattern(pattern)
         found = set()
-        for candidate in self.root.glob(pattern):
+        try:
+            candidates = list(self.root.glob(pattern))
+        except (ValueError, NotImplementedError) as err:  # a pattern pathlib refuses
+            raise DataFileError(
+                f"the pattern {pattern!r} is not accepted ({err}); accepted: '*' inside "
+                "one folder, and '**' alone between slashes for any number of folders, "
+                "e.g. '_data/*.yaml' or '_data/**/*.yaml'"
+            ) from None
+        for candidate in candidates:
             if candidate.is_file():
                 rel = candidate.relative_to(self.root).as_posix()
                 with contextlib.suppress(DataFileError):  # else refused when it is read
@@ -146,7 +173,7 @@ class GitRevisionSource:
         return content
 
     def glob(self, pattern: str) -> list[str]:
-        pattern = normalise_relpath(pattern)
+        pattern = check_pattern(pattern)
         head = f"{self.prefix}/" if self.prefix else ""
         rels = [p[len(head) :] for p in self._list_files() if p.startswith(head)]
         return sorted(p for p in rels if _glob_match(p, pattern))

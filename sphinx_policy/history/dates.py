@@ -53,8 +53,18 @@ def to_datetime(timestamp: int, timezone: str) -> dt.datetime:
 
 
 def iso(timestamp: int, timezone: str) -> str:
-    """ISO 8601 to the second with offset: 2026-03-24T00:27:36+00:00."""
-    return to_datetime(timestamp, timezone).isoformat(timespec="seconds")
+    """RFC 3339 (ISO 8601) to the second with offset: 2026-03-24T00:27:36+00:00.
+
+    RFC 3339 offsets are whole minutes. A zone's offset with seconds (local mean time
+    before standard time, e.g. Africa/Monrovia's -00:44:30 until 1972) would give
+    ``-00:44:30``, which Atom, JSON Schema and browsers refuse: such an instant is
+    written in UTC instead, the same instant in a valid form.
+    """
+    moment = to_datetime(timestamp, timezone)
+    offset = moment.utcoffset()
+    if offset is not None and offset % dt.timedelta(minutes=1):
+        moment = moment.astimezone(dt.UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def format_for_readers(timestamp: int, timezone: str, fmt: str | None, language: str | None) -> str:

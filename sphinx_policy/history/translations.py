@@ -20,7 +20,7 @@ from sphinx.util.i18n import docname_to_domain
 
 from ..diagnostics import Subtype, warn
 from ..locale import _
-from .dates import format_for_readers
+from .dates import format_for_readers, representable
 from .index import HistoryIndex
 from .store import Repositories, page_date
 
@@ -93,9 +93,22 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if revision is None:
             continue
         translated = revision.commit
+        relcatalog = catalog.relative_to(Path(app.srcdir)).as_posix()
+        if not representable(translated.timestamp):
+            # No date to show in the notice or the warning: skip rather than guess one.
+            shown = "none" if translated.timestamp < 0 else translated.timestamp
+            warn(
+                Subtype.GIT,
+                f"the newest commit of {relcatalog} ({translated.sha[:12]}) has no date "
+                f"that can be shown (git gives {shown}); whether the {app.config.language} "
+                f"translation of {docname} is older than its original is not checked",
+                location=docname,
+            )
+            continue
+        if not representable(date.timestamp):
+            continue  # the page's own bad date is reported where pages are dated
         if not _newer(index, date.sha, date.timestamp, translated.sha, translated.timestamp):
             continue
-        relcatalog = catalog.relative_to(Path(app.srcdir)).as_posix()
         current[docname] = Outdated(
             str(app.config.language), relcatalog, date.timestamp, translated.timestamp
         )

@@ -29,9 +29,11 @@ SHORT_SHA = 8
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_SHA1 = re.compile(r"[0-9a-f]{40}", re.ASCII)
+#: A full commit id: 40 hex digits (SHA-1 repositories) or 64 (``git init
+#: --object-format=sha256``).
+_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", re.ASCII)
 _SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
-_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{7,40}", re.ASCII)
+_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{7,64}", re.ASCII)
 # Characters left as they are when a path becomes a URL: reserved ones and "%",
 # so an already percent-encoded path is not encoded twice.
 _URL_SAFE = "/:@!$&'()*+,;=%~#?"
@@ -54,10 +56,11 @@ class ManifestRevision:
     """One revision of a document.
 
     ``date`` is the committer date (ISO 8601 with offset), ``commit`` the full
-    40-hex sha; ``archive_url`` / ``diff_url`` are paths relative to the output root;
-    ``text_sha256`` is :func:`sphinx_policy.versions.textdiff.text_sha256` of the
-    archived page. ``material`` and ``editorial`` exclude each other. ``id`` defaults
-    to :func:`revision_id`; pass the id the archive uses if it differs.
+    sha (40 hex digits, 64 in a SHA-256 repository); ``archive_url`` / ``diff_url``
+    are paths relative to the output root; ``text_sha256`` is
+    :func:`sphinx_policy.versions.textdiff.text_sha256` of the archived page.
+    ``material`` and ``editorial`` exclude each other. ``id`` defaults to
+    :func:`revision_id`; pass the id the archive uses if it differs.
     """
 
     date: str
@@ -76,7 +79,8 @@ class ManifestDocument:
     """A policy page and its revisions (in the order to publish: newest first).
 
     ``url`` is the page's path relative to the output root (``privacy.html``,
-    ``privacy/`` with dirhtml); ``effective`` a ``YYYY-MM-DD`` string or a date.
+    ``privacy/`` with dirhtml; ``""`` for the root page with dirhtml, published as
+    ``./``); ``effective`` a ``YYYY-MM-DD`` string or a date.
     """
 
     docname: str
@@ -96,8 +100,9 @@ def _check_datetime(value: str, what: str) -> str:
 
 
 def _check_commit(commit: str) -> str:
-    if not isinstance(commit, str) or not _SHA1.fullmatch(commit):
-        raise ValueError(f"commit must be a full 40-hex-digit lowercase sha; got {commit!r}")
+    if not isinstance(commit, str) or not _COMMIT.fullmatch(commit):
+        raise ValueError("commit must be a full lowercase sha (40 hex digits, or 64 in a "
+                         f"SHA-256 repository); got {commit!r}")
     return commit
 
 
@@ -126,8 +131,13 @@ def _base(base_url: str | None) -> str | None:
 
 
 def _url(path: str, base: str | None, what: str) -> str:
+    if not isinstance(path, str):
+        raise ValueError(f"{what} must be a path relative to the output root; got {path!r}")
+    if path == "":
+        # The output root itself: dirhtml's URL of the root page ``index``.
+        path = "./"
     parts = urlsplit(path)
-    if parts.scheme or parts.netloc or path.startswith("/") or not path:
+    if parts.scheme or parts.netloc or path.startswith("/"):
         raise ValueError(f"{what} must be a path relative to the output root; got {path!r}")
     path = quote(path, safe=_URL_SAFE)
     return urljoin(base, path) if base else path
@@ -143,7 +153,7 @@ def _revision(revision: ManifestRevision, base: str | None, docname: str) -> dic
         raise ValueError(f"text_sha256 of {where} must be 64 lowercase hex digits")
     rid = revision.id if revision.id is not None else revision_id(revision.date, revision.commit)
     if not _ID.fullmatch(rid):
-        raise ValueError(f"id of {where} must be <yyyy-mm-dd>-<7 to 40 hex>; got {rid!r}")
+        raise ValueError(f"id of {where} must be <yyyy-mm-dd>-<7 to 64 hex>; got {rid!r}")
     return {
         "id": rid,
         "date": revision.date,

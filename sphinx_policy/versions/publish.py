@@ -10,6 +10,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..diagnostics import Subtype, warn
 from ..history.dates import iso
@@ -41,9 +42,20 @@ def _title(app: Sphinx, docname: str) -> str:
     return title.astext() if title else docname
 
 
+def _configured_base(app: Sphinx) -> str:
+    return (app.config.html_baseurl or "").strip()
+
+
+def _absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def base_url(app: Sphinx) -> str | None:
-    url = (app.config.html_baseurl or "").strip()
-    return url if url else None
+    """``html_baseurl`` when it is an absolute http(s) URL, else None: the feed is not
+    written (:func:`write_feed` says why) and the manifest's links stay relative."""
+    url = _configured_base(app)
+    return url if url and _absolute(url) else None
 
 
 def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
@@ -91,6 +103,17 @@ def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
 def write_feed(app: Sphinx) -> None:
     site = base_url(app)
     if site is None:
+        configured = _configured_base(app)
+        if configured:
+            warn(
+                Subtype.CONFIG,
+                f"conf.py: html_baseurl = {configured!r} is not an absolute http(s) URL, "
+                f"which the Atom feed of policy changes ({FEED_FILENAME}) and the links "
+                f"of {MANIFEST_FILENAME} need: the feed is not written and the manifest's "
+                "links are relative to it. Accepted: a URL with scheme and host, e.g. "
+                "html_baseurl = 'https://example.org/docs/'",
+            )
+            return
         warn(
             Subtype.CONFIG,
             f"the Atom feed of policy changes ({FEED_FILENAME}) needs absolute "
