@@ -278,6 +278,13 @@ def unparseable_date(path: Path) -> tuple[GitRepo, Path]:
     return repo, repo.path
 
 
+def overflowing_date(path: Path) -> tuple[GitRepo, Path]:
+    repo = site(path / "site")
+    repo.write("privacy.md", PRIVACY.format(retention="forever"))
+    _raw_commit(repo, "99999999999999999999 +0000", "Overflow")  # git shows "0 +0000"
+    return repo, repo.path
+
+
 def child_older(path: Path) -> tuple[GitRepo, Path]:
     repo = site(path / "site")
     repo.write("privacy.md", PRIVACY.format(retention="skewed"))
@@ -476,6 +483,15 @@ CASES = [
          "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
     ], check=_bad_date),
     GitCase("date-unparseable", unparseable_date, {"privacy": None, "other": D1, "index": D1}, [
+        ("git", "revision {sha:HEAD} of privacy has no date that can be shown (git gives "
+         "none); it is left out of the changelog, the archived versions and the feed",
+         PRIVACY_PATH),
+        ("git", "no 'Last updated' date for privacy: its newest change, privacy.md (commit "
+         "{sha:HEAD}), has a commit date git cannot give or that is not in the years 1 to 9999; "
+         "no date is shown rather than a wrong one. Fix the committer date (git rebase "
+         "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
+    ], check=_bad_date),
+    GitCase("date-overflowing", overflowing_date, {"privacy": None, "other": D1, "index": D1}, [
         ("git", "revision {sha:HEAD} of privacy has no date that can be shown (git gives "
          "none); it is left out of the changelog, the archived versions and the feed",
          PRIVACY_PATH),

@@ -853,6 +853,10 @@ def _parse_header(raw: bytes, intern: dict[str, str]) -> Commit:
         timestamp = int(stamp)
     else:
         timestamp = int(stamp) if _STAMP_RE.fullmatch(stamp) else NO_DATE
+    if timestamp == 0:
+        # git prints "0 +0000" for a date it cannot read (one that overflows, say); no
+        # real commit of a policy is dated to the first second of 1970.
+        timestamp = NO_DATE
     trailers: tuple[tuple[str, str], ...] = _EMPTY
     if trailers_b:
         pairs = []
@@ -892,7 +896,7 @@ def _parse_status(raw: bytes) -> dict[str, str]:
 
 #: Bump when what :func:`_scan_log` returns changes shape or meaning (a new release of
 #: sphinx-policy starts a new cache anyway).
-_SCAN_CACHE_VERSION = 1
+_SCAN_CACHE_VERSION = 2  # 2: a date git prints as 0 is no date
 
 
 def _keep_trailers(commits: list[Commit], keys: frozenset[str]) -> list[Commit]:
