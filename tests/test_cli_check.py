@@ -283,3 +283,32 @@ def test_a_provider_that_is_nearly_a_recipient_id_is_a_typo(tmp_path, make_app, 
     assert "Example Ads" not in log  # a provider's own name is fine
     assert main(["check", str(root)]) == 1
     assert "the provider 'gogle'" in capsys.readouterr().out
+
+
+def test_plain_english_durations_are_durations_and_typos_are_caught(
+    tmp_path, make_app, capsys
+):
+    """'24 months' is read as P24M (so it is translated like one); '2 yeras' is a number
+    and a word that is no unit: a warning with a suggestion, not text published as is."""
+    root = tmp_path / "durations"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n'
+                                  'language = "de"\n')
+    (root / "d.yaml").write_text(
+        "cookies:\n"
+        "  - {name: a, category: necessary, purpose: P., expiry: 24 months}\n"
+        "  - {name: b, category: necessary, purpose: P., expiry: 2 yeras}\n"
+        "  - {name: c, category: necessary, purpose: P., expiry: Until you log out}\n"
+    )
+    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    log = app.warning.getvalue()
+    assert re.search(r"d\.yaml:3: WARNING: cookie 'b': expiry '2 yeras' looks like a duration "
+                     r"but 'yeras' is not a unit of time \(did you mean '2 years'\?\)", log)
+    assert log.count("WARNING") == 1, log
+    page = (Path(app.outdir) / "index.html").read_text("utf-8")
+    assert "24 Monate" in page and "Until you log out" in page
+    assert main(["check", str(root)]) == 1
+    assert "'2 yeras' looks like a duration" in capsys.readouterr().out

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from ..data.durations import plain_duration
 from .common import EXIT_OK, EXIT_PROBLEMS, Progress, UsageError, shown_path
 
 NAME = "import-cookies"
@@ -65,46 +66,13 @@ CATEGORIES = {
     "security": "security",
 }
 
-_UNITS = {
-    "year": "Y", "years": "Y", "yr": "Y", "yrs": "Y", "y": "Y",
-    "month": "M", "months": "M", "mo": "M", "mos": "M",
-    "week": "W", "weeks": "W", "wk": "W", "wks": "W", "w": "W",
-    "day": "D", "days": "D", "d": "D",
-    "hour": "H", "hours": "H", "hr": "H", "hrs": "H", "h": "H",
-    "minute": "m", "minutes": "m", "min": "m", "mins": "m",
-    "second": "S", "seconds": "S", "sec": "S", "secs": "S", "s": "S",
-}
-_PART = re.compile(r"(\d+)\s*([a-z]+)")
-_SEPARATORS = re.compile(r"^(?:\s|,|and|&|\+)*$")
-_SESSION = {"session", "session cookie", "browser session", "end of session",
-            "end of browser session", "until the browser is closed", "when the browser closes"}
 _HOSTNAME = re.compile(r"^\.?(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 
 
 def normalise_retention(text: str) -> str:
     """ "1 Year" → P1Y, "13 months" → P13M, "30 minutes" → PT30M, "Session" → session;
     text that is not a plain duration is returned as written (stripped)."""
-    value = " ".join(text.split())
-    lowered = value.lower().rstrip(".")
-    if lowered in _SESSION:
-        return "session"
-    if lowered in ("persistent", "permanent"):
-        return "persistent"
-    parts = _PART.findall(lowered)
-    rest = _PART.sub("", lowered)
-    if not parts or not _SEPARATORS.match(rest):
-        return value
-    amounts: dict[str, int] = {}
-    for number, unit in parts:
-        code = _UNITS.get(unit)
-        if code is None or code in amounts:
-            return value
-        amounts[code] = int(number)
-    if not any(amounts.values()):
-        return value  # "0 seconds": no duration to show
-    date = "".join(f"{amounts[c]}{c}" for c in "YMWD" if amounts.get(c))
-    time = "".join(f"{amounts[c]}{c.upper()}" for c in "HmS" if amounts.get(c))
-    return "P" + date + (f"T{time}" if time else "")
+    return plain_duration(text) or " ".join(text.split())
 
 
 def map_category(text: str) -> str:

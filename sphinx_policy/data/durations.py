@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -12,9 +13,53 @@ _DURATION = re.compile(
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
 )
 # Something that looks like an attempt at a duration or a bare number, and so must parse.
-_LOOKS_LIKE_DURATION = re.compile(r"^(P\S*|\d+(\.\d+)?)$", re.IGNORECASE)
+_LOOKS_LIKE_DURATION = re.compile(r"^(P\S*|[-+]?\d+(\.\d+)?)$", re.IGNORECASE)
+# A number and one word: meant as a duration ("2 yeras"), unlike a sentence.
+_NUMBER_AND_WORD = re.compile(r"^(\d+)\s*([^\W\d_]+)\.?$")
 
 UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+
+# Plain English durations, as people and cookie databases write them.
+_UNITS = {
+    "year": "Y", "years": "Y", "yr": "Y", "yrs": "Y", "y": "Y",
+    "month": "M", "months": "M", "mo": "M", "mos": "M",
+    "week": "W", "weeks": "W", "wk": "W", "wks": "W", "w": "W",
+    "day": "D", "days": "D", "d": "D",
+    "hour": "H", "hours": "H", "hr": "H", "hrs": "H", "h": "H",
+    "minute": "m", "minutes": "m", "min": "m", "mins": "m",
+    "second": "S", "seconds": "S", "sec": "S", "secs": "S", "s": "S",
+}
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+_SEPARATORS = re.compile(r"^(?:\s|,|and|&|\+)*$")
+_SESSION = {"session", "session cookie", "browser session", "end of session",
+            "end of browser session", "until the browser is closed", "when the browser closes"}
+
+
+def plain_duration(text: str) -> str | None:
+    """A duration written in plain English, as our syntax: "1 Year" → P1Y, "13 months" →
+    P13M, "1 year 6 months" → P1Y6M, "30 minutes" → PT30M, "Session" → session; None for
+    anything else."""
+    value = " ".join(text.split())
+    lowered = value.lower().rstrip(".")
+    if lowered in _SESSION:
+        return "session"
+    if lowered in ("persistent", "permanent"):
+        return "persistent"
+    parts = _PART.findall(lowered)
+    rest = _PART.sub("", lowered)
+    if not parts or not _SEPARATORS.match(rest):
+        return None
+    amounts: dict[str, int] = {}
+    for number, unit in parts:
+        code = _UNITS.get(unit)
+        if code is None or code in amounts:
+            return None
+        amounts[code] = int(number)
+    if not any(amounts.values()):
+        return None  # "0 seconds": no duration to show
+    date = "".join(f"{amounts[c]}{c}" for c in "YMWD" if amounts.get(c))
+    time = "".join(f"{amounts[c]}{c.upper()}" for c in "HmS" if amounts.get(c))
+    return "P" + date + (f"T{time}" if time else "")
 
 
 def _unit_label(unit: str, n: int) -> str:
@@ -90,5 +135,18 @@ def parse_duration(value: str) -> Duration:
         raise DurationError(
             f"{value!r} is not an ISO 8601 duration; write e.g. P2Y (2 years), P30D (30 days), "
             "PT8H (8 hours) or PT30M (30 minutes), 'session', 'persistent', or a sentence"
+        )
+    plain = plain_duration(stripped)
+    if plain is not None:  # "24 months": shown, and translated, as P24M would be
+        return parse_duration(plain)
+    match = _NUMBER_AND_WORD.match(stripped)
+    if match:  # "2 yeras", "6 mnths": a number and a word that is no unit
+        words = [u for u in UNITS] if match.group(1) != "1" else [u[:-1] for u in UNITS]
+        close = difflib.get_close_matches(match.group(2).lower(), words, n=1, cutoff=0.6)
+        hint = f" (did you mean '{match.group(1)} {close[0]}'?)" if close else ""
+        raise DurationError(
+            f"{value!r} looks like a duration but {match.group(2)!r} is not a unit of time"
+            f"{hint}; write e.g. P2Y or '2 years', P6M or '6 months', PT30M or '30 minutes', "
+            "'session', 'persistent', or a sentence"
         )
     return Duration("text", text=stripped)
