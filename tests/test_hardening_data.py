@@ -242,7 +242,13 @@ CASES = [
     Case("yaml-tab-indent", "cookies:\n\t- name: c\n",
          data("syntax", "yaml-tab-indent", 2,
               "YAML syntax error: found character '\\t' that cannot start any token while "
-              "scanning for the next token")),
+              "scanning for the next token. Hint: YAML does not allow tabs for indentation; "
+              "indent with spaces")),
+    Case("yaml-dash-without-space", "cookies:\n  -name: c\n    category: necessary\n",
+         data("syntax", "yaml-dash-without-space", 3,
+              "YAML syntax error: mapping values are not allowed here. Hint: check the "
+              "indentation of this line and the one before: the keys of one item line up "
+              "under each other, and a list item starts with '- ' (a dash and a space)")),
     Case("yaml-two-documents", COOKIE + "---\n" + COOKIE,
          data("syntax", "yaml-two-documents", 6,
               "YAML syntax error: expected a single document in the stream, but found another "

@@ -130,7 +130,8 @@ def _parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[DataPath, int
             opened = err.context_mark.line + first_line
             what = err.context.removesuffix("; first occurrence")
             problem, context = f"{what}, {problem}", f" (the first is at line {opened})"
-        raise DataSyntaxError(f"YAML syntax error: {problem}{context}", line) from None
+        hint = _yaml_hint(text, problem, line)
+        raise DataSyntaxError(f"YAML syntax error: {problem}{context}{hint}", line) from None
     except yaml.reader.ReaderError as err:
         raise _reader_error(text, err) from None
     except yaml.YAMLError as err:
@@ -191,6 +192,20 @@ def _parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[DataPath, int
 
 
 _COMPOSER_PROBLEMS = frozenset({"but found another document", "second occurrence"})
+
+
+def _yaml_hint(text: str, problem: str, line: int | None) -> str:
+    """A plain-words hint for the parser's most common complaints (people editing YAML by
+    hand trip over tabs and indentation, not over the grammar)."""
+    lines = text.splitlines()
+    row = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    if "\t" in problem or "\t" in row[: len(row) - len(row.lstrip())]:
+        return ". Hint: YAML does not allow tabs for indentation; indent with spaces"
+    if "expected <block end>" in problem or "mapping values are not allowed" in problem:
+        return (". Hint: check the indentation of this line and the one before: the keys "
+                "of one item line up under each other, and a list item starts with '- ' "
+                "(a dash and a space)")
+    return ""
 
 
 def _reader_error(text: str, err: yaml.reader.ReaderError) -> DataSyntaxError:
