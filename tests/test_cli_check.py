@@ -312,3 +312,26 @@ def test_plain_english_durations_are_durations_and_typos_are_caught(
     assert "24 Monate" in page and "Until you log out" in page
     assert main(["check", str(root)]) == 1
     assert "'2 yeras' looks like a duration" in capsys.readouterr().out
+
+
+def test_facts_missing_because_a_file_is_broken_point_at_that_file(tmp_path, make_app):
+    """One tab in organisation.yaml: the syntax warning, and the follow-up warnings say
+    where the missing facts most likely are instead of misleading on their own."""
+    root = tmp_path / "cascade"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\n'
+                                  'policy_data_files = ["cookies.yaml", "org.yaml"]\n')
+    (root / "cookies.yaml").write_text(
+        "cookies:\n  - {name: a, category: necessary, purpose: P., expiry: session}\n")
+    (root / "org.yaml").write_text(
+        "organisation:\n  name: Acme\n\temail: privacy@acme.example\njurisdictions: [gdpr]\n")
+    (root / "index.md").write_text("# Home\n\nWrite to {policy}`email`.\n\n```{rights}\n```\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    lines = [line for line in app.warning.getvalue().splitlines() if "[policy." in line]
+    assert "org.yaml:3: WARNING: YAML syntax error" in lines[0]
+    assert len(lines) == 3, lines
+    for follow_up in lines[1:]:
+        assert f"it may be in {root / 'org.yaml'}, which could not be read" in follow_up
+    assert "did you mean 'email'" not in lines[1]

@@ -131,6 +131,17 @@ def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
     return _PROJECT_CACHE[key]
 
 
+def unread_files_note(env: BuildEnvironment) -> str:
+    """For a "not defined in the data" message: the project's data files that could not
+    be read (each has its own warning), where the missing fact most likely is."""
+    unread = sorted({p.location for p in project_data(env).problems
+                     if p.subtype in ("syntax", "file") and p.location != "conf.py"})
+    if not unread:
+        return ""
+    return (f" (it may be in {', '.join(unread)}, which could not be read: fix the "
+            "problem reported there first)")
+
+
 def current_source(env: BuildEnvironment) -> DataSource:
     source = env.temp_data.get(SOURCE_KEY)
     if source is not None:

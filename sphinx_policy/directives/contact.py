@@ -15,6 +15,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import load_authorities, load_laws, resolve_law
 from ..data.model import Officer, PolicyData
+from ..data.store import unread_files_note
 from ..data.validate import suggest
 from ..data.vocabulary import ROLE_ALIASES, ROLE_LABELS
 from ..diagnostics import Subtype, warn
@@ -236,5 +237,5 @@ class Contact(PolicyDataDirective):
         )
 
     def missing(self, what: str, needed: str) -> None:
-        warn(Subtype.REFERENCE, f"{self.name}: {what} is not defined in the data; add {needed}",
-             location=self.get_location())
+        warn(Subtype.REFERENCE, f"{self.name}: {what} is not defined in the data"
+             f"{unread_files_note(self.env)}; add {needed}", location=self.get_location())

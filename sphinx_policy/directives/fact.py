@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
 from ..data.collector import note_data_files, note_read_dependencies
-from ..data.store import page_data, project_data
+from ..data.store import page_data, project_data, unread_files_note
 from ..data.validate import suggest
 from ..diagnostics import Subtype, warn
 from .nodes_util import email_link, link, phone_link
@@ -72,8 +72,10 @@ class PolicyFact(SphinxRole):
         note_read_dependencies(self.env, loaded.files)
         value, available = lookup(data.raw, path)
         if value is None or isinstance(value, dict | list):
-            hint = suggest(path.split(".")[-1], available) if available else ""
-            what = "is not a single value" if value is not None else "is not defined in the data"
+            others = [a for a in available if a != path.split(".")[-1]]  # not itself
+            hint = suggest(path.split(".")[-1], others) if others else ""
+            what = ("is not a single value" if value is not None
+                    else "is not defined in the data" + unread_files_note(self.env))
             warn(Subtype.REFERENCE,
                  f"{{policy}}`{path}` {what}{hint} "
                  f"{'Available here: ' + ', '.join(available) if available else ''}".rstrip(),

@@ -11,6 +11,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import Law, Right, load_laws, resolve_law
 from ..data.model import PolicyData, unknown_law_message
+from ..data.store import unread_files_note
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
 from .base import PolicyDataDirective
@@ -119,7 +120,8 @@ class Rights(PolicyDataDirective):
 
     def missing_jurisdictions(self) -> None:
         warn(Subtype.REFERENCE,
-             f"{self.name}: no law given and no 'jurisdictions' in the data; write e.g. "
+             f"{self.name}: no law given and no 'jurisdictions' in the data"
+             f"{unread_files_note(self.env)}; write e.g. "
              f"'{self.name} gdpr' or add 'jurisdictions: [gdpr]'. Accepted: "
              f"{', '.join(sorted(load_laws()))}",
              location=self.get_location())
