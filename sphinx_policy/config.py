@@ -89,33 +89,39 @@ def _valid(value: Any, expected: Any) -> bool:
     return isinstance(value, expected)
 
 
-def validate_config(app: Sphinx, config: Config) -> None:
+def config_problems(config: Config) -> list[str]:
+    """What is wrong with the ``policy_*`` settings (each replaced by its default), for the
+    build's ``policy.config`` warnings and for ``sphinx-policy check`` alike."""
+    problems = []
     for f in dataclasses.fields(PolicyConfig):
         name = f"policy_{f.name}"
         value = getattr(config, name)
         if not _valid(value, _TYPES[f.name]):
-            warn(
-                Subtype.CONFIG,
+            problems.append(
                 f"conf.py: {name} = {value!r} is not accepted; expected "
-                f"{_EXPECTED[_TYPES[f.name]]}. Using the default {_default(f)!r}.",
+                f"{_EXPECTED[_TYPES[f.name]]}. Using the default {_default(f)!r}."
             )
             setattr(config, name, _default(f))
     try:
         zoneinfo.ZoneInfo(config.policy_timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        warn(
-            Subtype.CONFIG,
+        problems.append(
             f"conf.py: policy_timezone = {config.policy_timezone!r} is not a known time zone; "
-            "accepted: an IANA name such as 'UTC' or 'Europe/Berlin'. Using 'UTC'.",
+            "accepted: an IANA name such as 'UTC' or 'Europe/Berlin'. Using 'UTC'."
         )
         config.policy_timezone = "UTC"
     if config.policy_changelog_mode not in ("all", "curated"):
-        warn(
-            Subtype.CONFIG,
+        problems.append(
             f"conf.py: policy_changelog_mode = {config.policy_changelog_mode!r} is not accepted; "
-            "accepted: 'all', 'curated'. Using 'all'.",
+            "accepted: 'all', 'curated'. Using 'all'."
         )
         config.policy_changelog_mode = "all"
+    return problems
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    for message in config_problems(config):
+        warn(Subtype.CONFIG, message)
 
 
 def setup_config(app: Sphinx) -> None:

@@ -335,3 +335,20 @@ def test_facts_missing_because_a_file_is_broken_point_at_that_file(tmp_path, mak
     for follow_up in lines[1:]:
         assert f"it may be in {root / 'org.yaml'}, which could not be read" in follow_up
     assert "did you mean 'email'" not in lines[1]
+
+
+def test_check_reports_front_matter_and_time_zone_as_the_build_does(tmp_path, capsys):
+    root = tmp_path / "front"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_timezone = "Africa/Capetown"\n')
+    (root / "index.md").write_text("# Home\n\n```{toctree}\nquoted\nbare\n```\n")
+    (root / "quoted.md").write_text('---\npolicy:\n  effective: "2024-13-01"\n---\n# Q\n')
+    (root / "bare.md").write_text("---\npolicy:\n  effective: 2024-13-01\n---\n# B\n")
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert ("policy_timezone = 'Africa/Capetown' is not a known time zone" in out)
+    assert re.search(r"quoted\.md:1: front matter policy\.effective = '2024-13-01' is not a "
+                     r"date; write YYYY-MM-DD", out)
+    assert re.search(r"bare\.md:\d+: the front matter is not valid YAML \(.*month.*\); the "
+                     r"build ignores all of it", out)

@@ -106,25 +106,36 @@ def read_config(confdir: Path) -> Any:
     return config
 
 
-def _config_findings(config: Any, conf: str) -> list[Finding]:
-    """The build's ``policy.config`` check of the settings ``check`` itself uses."""
-    from ..config import _EXPECTED, _TYPES, PolicyConfig, _default, _valid
+def _front_matter_findings(path: Path, lines: list[str]) -> list[Finding]:
+    """The page's front matter as the build reads it: valid YAML (otherwise MyST drops it
+    whole, with only "Malformed YAML"), and a ``policy.effective`` that is a date."""
+    from ..history.dates import effective_date_problem
 
-    findings = []
-    for f in dataclasses.fields(PolicyConfig):
-        if f.name not in ("data_files", "data_max_bytes"):
-            continue
-        name = f"policy_{f.name}"
-        value = getattr(config, name)
-        if not _valid(value, _TYPES[f.name]):
-            findings.append(Finding(
-                "config",
-                f"conf.py: {name} = {value!r} is not accepted; expected "
-                f"{_EXPECTED[_TYPES[f.name]]}. Using the default {_default(f)!r}.",
-                conf, 1,
-            ))
-            setattr(config, name, _default(f))
-    return findings
+    if not lines or lines[0].strip() != "---":
+        return []
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return []
+    try:
+        metadata = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except (yaml.YAMLError, ValueError) as err:  # ValueError: a date such as 2024-13-01
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        return [Finding(
+            "data",
+            f"the front matter is not valid YAML ({' '.join(str(err).split())}); the build "
+            "ignores all of it. Write dates as YYYY-MM-DD and quote text with a colon",
+            str(path), line,
+        )]
+    problem = effective_date_problem(metadata) if isinstance(metadata, dict) else None
+    return [Finding("data", problem, str(path), 1)] if problem else []
+
+
+def _config_findings(config: Any, conf: str) -> list[Finding]:
+    """The build's own ``policy.config`` check of every ``policy_*`` setting."""
+    from ..config import config_problems
+
+    return [Finding("config", message, conf, 1) for message in config_problems(config)]
 
 
 # --------------------------------------------------------------------------- sources
@@ -323,6 +334,9 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                 result.add(Finding("file", f"cannot read this page: {err}", str(path), 1))
                 continue
             lines = text.splitlines()
+            if path.suffix == ".md":
+                for finding in _front_matter_findings(path, lines):
+                    result.add(finding)
             found = myst_directives(lines) if path.suffix == ".md" else rst_directives(lines)
             page_parts: list[tuple[ParsedData, str | None]] = []
             page_problems: list[Problem] = []

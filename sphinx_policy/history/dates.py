@@ -80,6 +80,15 @@ def format_for_readers(timestamp: int, timezone: str, fmt: str | None, language:
         return babel_format_date(moment.date(), format="long", locale="en")
 
 
+def effective_date_problem(metadata: dict[str, Any]) -> str | None:
+    """The message for a front-matter effective date that is not a date, or None."""
+    value = effective_date(metadata)
+    if not isinstance(value, str):
+        return None
+    return (f"front matter policy.effective = {value!r} is not a date; write YYYY-MM-DD, "
+            "e.g. 2025-05-01")
+
+
 def effective_date(metadata: dict[str, Any]) -> dt.date | str | None:
     """The effective date from front matter ``policy: {effective: YYYY-MM-DD}``.
 

@@ -17,7 +17,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
 from ..locale import _
-from .dates import effective_date, format_for_readers, iso
+from .dates import effective_date, effective_date_problem, format_for_readers, iso
 from .store import page_date
 
 if TYPE_CHECKING:
@@ -135,14 +135,9 @@ def fill_dates(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def check_effective_dates(app: Sphinx, env: object) -> None:
     """Warn about a front-matter effective date that is not a date (env-check-consistency)."""
     for docname, metadata in app.env.metadata.items():
-        value = effective_date(metadata)
-        if isinstance(value, str):
-            warn(
-                Subtype.DATA,
-                f"front matter policy.effective = {value!r} is not a date; write YYYY-MM-DD, "
-                "e.g. 2025-05-01",
-                location=(docname, 1),
-            )
+        problem = effective_date_problem(metadata)
+        if problem is not None:
+            warn(Subtype.DATA, problem, location=(docname, 1))
 
 
 def setup_display(app: Sphinx) -> None:
