@@ -101,6 +101,14 @@ def test_platform_filter_and_stdout(tmp_path, capsys):
     assert [c["name"] for c in cookies] == ["_ga", "_ga_*"]
 
 
+def test_unknown_platform_is_a_usage_error_with_suggestions(tmp_path, capsys):
+    source = write_csv(tmp_path / "ocd.csv", ROWS)
+    assert main(["import-cookies", str(source), "--platform", "Gogle Analytics"]) == 2
+    err = capsys.readouterr().err
+    assert "--platform 'Gogle Analytics': no row of ocd.csv has this platform" in err
+    assert "did you mean 'Google Analytics'?" in err
+
+
 def test_rows_without_a_name_fail_and_duplicates_are_dropped(tmp_path, capsys):
     rows = [ROWS[0], ROWS[0], ["x", "P", "Analytics", "", "", "D", "1 year", "", "", "0"]]
     source = write_csv(tmp_path / "ocd.csv", rows)

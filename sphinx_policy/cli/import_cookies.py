@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import re
 import sys
@@ -206,8 +207,18 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"{args.csv}: no such file")
         text, source = path.read_text("utf-8-sig"), path.name
-    imported = convert(read_rows(text, source), platform=args.platform,
-                       source=shown_path(str(args.csv)))
+    rows = read_rows(text, source)
+    if args.platform:
+        platforms = sorted({(r.get("Platform") or "").strip() for r in rows} - {""})
+        if args.platform.lower() not in {p.lower() for p in platforms}:
+            close = difflib.get_close_matches(args.platform, platforms, n=3, cutoff=0.6)
+            raise UsageError(
+                f"--platform {args.platform!r}: no row of {source} has this platform"
+                + (f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ".")
+                + f" It lists {len(platforms)} platforms, e.g. "
+                + ", ".join(repr(p) for p in platforms[:8])
+            )
+    imported = convert(rows, platform=args.platform, source=shown_path(str(args.csv)))
     output = to_yaml(imported, source)
     if args.output:
         out = Path(args.output)
