@@ -142,6 +142,17 @@ def parse(text: str) -> set[tuple[str, int, str, str]]:
     return found
 
 
+def small_project(root: Path, data: str, index: str = "# Home\n\n```{cookie-table}\n```\n",
+                  conf: str = "") -> Path:
+    """A project without git: ``d.yaml`` as its data, ``index.md`` showing it."""
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n' + conf)
+    (root / "d.yaml").write_text(data)
+    (root / "index.md").write_text(index)
+    return root
+
+
 def test_check_reports_what_the_build_reports(tmp_path, make_app, capsys, monkeypatch):
     root = write_project(tmp_path / "site")
     app = make_app("html", srcdir=root)
@@ -246,13 +257,8 @@ def test_scanners_find_nested_directives_and_body_lines():
 
 
 def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):
-    root = tmp_path / "typos"
-    root.mkdir()
-    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
-                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n')
-    (root / "d.yaml").write_text("cookies:\n  - name: _ga\n    categroy: statistics\n"
-                                 "    purpose: P.\n    expirey: P1Y\n")
-    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    root = small_project(tmp_path / "typos", "cookies:\n  - name: _ga\n    categroy: statistics\n"
+                         "    purpose: P.\n    expirey: P1Y\n")
     app = make_app("html", srcdir=root)
     app.build()
     log = app.warning.getvalue()
@@ -264,17 +270,12 @@ def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):
 
 
 def test_a_provider_that_is_nearly_a_recipient_id_is_a_typo(tmp_path, make_app, capsys):
-    root = tmp_path / "provider"
-    root.mkdir()
-    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
-                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n')
-    (root / "d.yaml").write_text(
+    root = small_project(tmp_path / "provider", (
         "recipients:\n  - {id: google, name: Google LLC}\n"
         "cookies:\n"
         "  - {name: _ga, provider: gogle, category: statistics, purpose: P., expiry: P2Y}\n"
         "  - {name: x, provider: Example Ads Ltd, category: marketing, purpose: P., expiry: P1Y}\n"
-    )
-    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    ))
     app = make_app("html", srcdir=root)
     app.build()
     log = app.warning.getvalue()
@@ -290,18 +291,12 @@ def test_plain_english_durations_are_durations_and_typos_are_caught(
 ):
     """'24 months' is read as P24M (so it is translated like one); '2 yeras' is a number
     and a word that is no unit: a warning with a suggestion, not text published as is."""
-    root = tmp_path / "durations"
-    root.mkdir()
-    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
-                                  'policy_git = False\npolicy_data_files = ["d.yaml"]\n'
-                                  'language = "de"\n')
-    (root / "d.yaml").write_text(
+    root = small_project(tmp_path / "durations", (
         "cookies:\n"
         "  - {name: a, category: necessary, purpose: P., expiry: 24 months}\n"
         "  - {name: b, category: necessary, purpose: P., expiry: 2 yeras}\n"
         "  - {name: c, category: necessary, purpose: P., expiry: Until you log out}\n"
-    )
-    (root / "index.md").write_text("# Home\n\n```{cookie-table}\n```\n")
+    ), conf='language = "de"\n')
     app = make_app("html", srcdir=root)
     app.build()
     log = app.warning.getvalue()

@@ -420,6 +420,17 @@ def git_failed(detail: str) -> tuple[str, str, None]:
             "dates.", None)
 
 
+#: The two warnings of a newest commit whose date git cannot give.
+NO_DATE_WARNINGS = [
+    ("git", "revision {sha:HEAD} of privacy has no date that can be shown (git gives "
+     "none); it is left out of the changelog, the archived versions and the feed",
+     PRIVACY_PATH),
+    ("git", "no 'Last updated' date for privacy: its newest change, privacy.md (commit "
+     "{sha:HEAD}), has a commit date git cannot give or that is not in the years 1 to 9999; "
+     "no date is shown rather than a wrong one. Fix the committer date (git rebase "
+     "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
+]
+
 CASES = [
     GitCase("plain-repository", plain, ALL_DATES),
     GitCase("git-missing", plain, NO_DATES, [("git", NO_GIT, None)],
@@ -482,24 +493,10 @@ CASES = [
          "no date is shown rather than a wrong one. Fix the committer date (git rebase "
          "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
     ], check=_bad_date),
-    GitCase("date-unparseable", unparseable_date, {"privacy": None, "other": D1, "index": D1}, [
-        ("git", "revision {sha:HEAD} of privacy has no date that can be shown (git gives "
-         "none); it is left out of the changelog, the archived versions and the feed",
-         PRIVACY_PATH),
-        ("git", "no 'Last updated' date for privacy: its newest change, privacy.md (commit "
-         "{sha:HEAD}), has a commit date git cannot give or that is not in the years 1 to 9999; "
-         "no date is shown rather than a wrong one. Fix the committer date (git rebase "
-         "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
-    ], check=_bad_date),
-    GitCase("date-overflowing", overflowing_date, {"privacy": None, "other": D1, "index": D1}, [
-        ("git", "revision {sha:HEAD} of privacy has no date that can be shown (git gives "
-         "none); it is left out of the changelog, the archived versions and the feed",
-         PRIVACY_PATH),
-        ("git", "no 'Last updated' date for privacy: its newest change, privacy.md (commit "
-         "{sha:HEAD}), has a commit date git cannot give or that is not in the years 1 to 9999; "
-         "no date is shown rather than a wrong one. Fix the committer date (git rebase "
-         "--committer-date-is-author-date, or re-commit)", PRIVACY_PATH),
-    ], check=_bad_date),
+    GitCase("date-unparseable", unparseable_date, {"privacy": None, "other": D1, "index": D1},
+            NO_DATE_WARNINGS, check=_bad_date),
+    GitCase("date-overflowing", overflowing_date, {"privacy": None, "other": D1, "index": D1},
+            NO_DATE_WARNINGS, check=_bad_date),
     GitCase("child-older-than-parent", child_older,
             {"privacy": "2021-06-06T06:06:06+00:00", "other": D1, "index": D1},
             check=_changelog_is_chain_ordered),
