@@ -235,4 +235,5 @@ def test_tabularcolumns_before_a_policy_table_sets_its_columns(tmp_path: Path) -
     finally:
         app.cleanup()
     (tex_file,) = Path(app.outdir).glob("*.tex")
-    assert rf"\begin{{tabular}}[t]{{{spec}}}" in tex_file.read_text("utf-8")
+    # tabular (Sphinx 9) or tabulary (Sphinx 8.2), with the user's columns either way.
+    assert f"[t]{{{spec}}}" in tex_file.read_text("utf-8")
