@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -16,12 +17,16 @@ from ..locale import _
 from .base import PolicyDataDirective
 from .nodes_util import Cell, bullet_list, link, table
 
-#: ``:law:`` accepts a law's id, short name or alias, as the rights directive does.
-LAW_NAMES = {
-    name.lower(): law.id
-    for law in load_laws().values()
-    for name in (law.id, law.short_name.replace(" ", "-"), *law.aliases)
-}
+
+@functools.cache
+def law_names() -> dict[str, str]:
+    """``:law:`` accepts a law's id, short name or alias, as the rights directive does.
+    (Read on first use: the catalogs are not loaded by a build that never needs them.)"""
+    return {
+        name.lower(): law.id
+        for law in load_laws().values()
+        for name in (law.id, law.short_name.replace(" ", "-"), *law.aliases)
+    }
 
 
 def _many(values: tuple[str, ...]) -> Cell:
@@ -107,7 +112,7 @@ class ProcessingTable(PolicyDataDirective):
 
     def run(self) -> list[nodes.Node]:
         data = self.policy_data()
-        laws = self.choices("law", LAW_NAMES)
+        laws = self.choices("law", law_names())
         laws = laws or [j.law for j in data.jurisdictions]
         columns_spec: dict[str, tuple[str, Callable[[Activity, PolicyData], Cell]]] = {
             "name": (_("Activity"), lambda a, d: a.name),
