@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gitrepo import GitRepo
+from gitrepo import GitRepo, pin_git_environment
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
@@ -30,8 +30,7 @@ def build(make_app: Callable[..., SphinxTestApp],
 
     def _build(repo: GitRepo, buildername: str = "html", srcdir: Path | None = None,
                **kwargs: Any) -> SphinxTestApp:
-        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-            monkeypatch.setenv(key, repo.env[key])
+        pin_git_environment(monkeypatch, repo.env)
         app = make_app(buildername, srcdir=srcdir or repo.path, **kwargs)
         app.build()
         return app

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATE = "2020-01-01T00:00:00+00:00"
 
@@ -35,6 +36,17 @@ def files_naming_people(outdir: Path) -> list[tuple[str, str]]:
     return [(os.fspath(path.relative_to(outdir)), secret.decode())
             for path in sorted(outdir.rglob("*")) if path.is_file()
             for secret in secrets if secret in path.read_bytes()]
+
+
+#: What code under test needs of a repository's fixed environment to run git as the
+#: repository does (its HOME with its config, no system config, its time zone).
+PINNED = ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ")
+
+
+def pin_git_environment(monkeypatch: Any, env: Mapping[str, str]) -> None:
+    """Set :data:`PINNED` from ``env`` (a ``GitRepo.env``) for the test's duration."""
+    for key in PINNED:
+        monkeypatch.setenv(key, env[key])
 
 
 def git_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:

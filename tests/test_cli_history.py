@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from gitrepo import GitRepo
+from gitrepo import GitRepo, pin_git_environment
 from sphinx.testing.util import _clean_up_global_state
 
 from sphinx_policy.cli import main
@@ -28,8 +28,7 @@ def clean_sphinx():
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     repo = GitRepo(tmp_path / "site")
-    for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-        monkeypatch.setenv(key, repo.env[key])
+    pin_git_environment(monkeypatch, repo.env)
     repo.write("conf.py", CONF)
     repo.write(".gitignore", "_build/\n")
     repo.write("index.md", "# Home\n\n```{toctree}\nprivacy\nterms\n```\n")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from bs4 import BeautifulSoup
-from gitrepo import GitRepo
+from gitrepo import GitRepo, pin_git_environment
 
 from sphinx_policy.locale import extract
 
@@ -203,8 +203,7 @@ def write(repo: GitRepo, language: str, retention: str, text: str) -> None:
 def built(request, tmp_path, make_app, monkeypatch):
     language = request.param
     repo = GitRepo(tmp_path / "site")
-    for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-        monkeypatch.setenv(key, repo.env[key])
+    pin_git_environment(monkeypatch, repo.env)
     repo.write(".gitignore", "_build/\n")
     write(repo, language, "P1Y", "Lorem ipsum.\n\nDolor sit amet.")
     repo.commit("Prima\n\nPolicy-Change: Prima editio.", date="2025-03-05T10:00:00+00:00")

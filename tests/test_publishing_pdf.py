@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import pytest
 from docutils import nodes
+from gitrepo import pin_git_environment
 from publishing_site import (
     CHANGED,
     EXAMPLES,
@@ -49,8 +50,7 @@ def latex(tmp_path_factory: pytest.TempPathFactory) -> Latex:
     site = examples_site(tmp_path_factory.mktemp("pdf") / "site")
     warning = io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
-        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-            mp.setenv(key, site.env[key])
+        pin_git_environment(mp, site.env)
         app = SphinxTestApp("latex", srcdir=site.path, status=io.StringIO(), warning=warning)
         try:
             app.build()

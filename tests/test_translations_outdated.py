@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gitrepo import GitRepo
+from gitrepo import GitRepo, pin_git_environment
 from policy_testing import soup_of, text, warnings
 
 CONF = """
@@ -33,8 +33,7 @@ NOTICE = "policy-translation-outdated"
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     repo = GitRepo(tmp_path / "site")
-    for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ"):
-        monkeypatch.setenv(key, repo.env[key])
+    pin_git_environment(monkeypatch, repo.env)
     repo.write("conf.py", CONF)
     repo.write(".gitignore", "_build/\n*.mo\n")
     repo.write("index.md", "# Home\n\n```{toctree}\nprivacy\n```\n")
