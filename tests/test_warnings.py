@@ -58,6 +58,8 @@ CASES = [
          "{srcdir}/cases/nothing-here.yaml)"),
     # Syntax errors: the parser's own explanation follows ours and changes with its
     # releases (Python 3.13 reworded JSON's), so only our part and the line are asserted.
+    # The JSON case is a missing value, which every Python places on the same line (3.13
+    # places a trailing comma on the comma's line, earlier versions on the next).
     Case("yaml-syntax", "cases/yaml-syntax.yaml:5", "syntax", "YAML syntax error: "),
     Case("duplicate-cookie", "cases/duplicate-cookie.yaml:6", "data",
          "cookie 'twice' (cookie) is declared twice; the first declaration is at "
