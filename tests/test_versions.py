@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from gitrepo import GitRepo, files_naming_people
+from gitrepo import GitRepo, files_naming_people, hosted_merges
 from policy_testing import policy_warnings, warnings
 
 from sphinx_policy.versions.manifest import load_schema
@@ -368,7 +368,12 @@ def test_hostile_summaries_are_escaped(history: GitRepo, build) -> None:
 
 
 def test_no_names_or_emails_anywhere(history: GitRepo, build) -> None:
+    """Nor the accounts, branches and reviewers of merges as hosting services write them."""
+    expected = hosted_merges(history, "privacy.md")
     app = build(history)
+    items = page(app, "privacy.html").select("ul.policy-changelog li")
+    assert [li.get_text(" ", strip=True).split(" : ", 1)[1] for li in items[:2]] == [
+        f"{summary} ( this version , what changed )" for summary in expected[:2]]
     assert files_naming_people(Path(app.outdir)) == []
 
 

@@ -34,7 +34,7 @@ def page_context(
     context["last_updated"] = format_for_readers(
         timestamp, tz, app.config.html_last_updated_fmt or None, app.config.language
     )
-    meta = f'<meta property="article:modified_time" content="{escape(iso(timestamp, tz))}">\n'
+    meta = f'<meta property="article:modified_time" content="{escape(iso(timestamp, tz))}" />\n'
     context["metatags"] = context.get("metatags", "") + meta
 
 
