@@ -211,7 +211,7 @@ def test_html_feed_manifest_and_search_index(hosted, build) -> None:
 
 
 def test_latex_and_epub(hosted, build) -> None:
-    repo, expected = hosted
+    repo, _expected = hosted
     latex = build(repo, "latex")
     (tex,) = Path(latex.outdir).glob("*.tex")
     assert_clean("latex", tex.read_bytes())
@@ -268,7 +268,8 @@ def test_pull_request_numbers_become_links(hosted, build, context, link) -> None
     # GitHub's squash merge, GitHub's merges; no GitLab or Bitbucket request on GitHub
     assert links == {f"#{n}": f"{link}{n}" for n in (123, 12, 13, 1195)}
     item = next(li for li in soup.select("ul.policy-changelog li") if "#123" in li.get_text())
-    assert item.get_text(" ", strip=True).split(" : ", 1)[1].startswith("Clarify retention ( #123 )")
+    text = item.get_text(" ", strip=True).split(" : ", 1)[1]
+    assert text.startswith("Clarify retention ( #123 )")
 
 
 def test_gitlab_and_bitbucket_requests(hosted, build) -> None:

@@ -272,7 +272,7 @@ def headline(
         return squash(chosen)[0], reference
     texts: list[str] = []
     for merged in reversed(list(merged_subjects)):  # oldest first: the change, then fixes
-        text = _usable(squash(merged)[0], found.names)
-        if text is not None and text not in texts:
-            texts.append(text)
+        usable = _usable(squash(merged)[0], found.names)
+        if usable is not None and usable not in texts:
+            texts.append(usable)
     return "; ".join(texts[:3]), reference

@@ -355,11 +355,14 @@ def _run(
     git: str, args: Sequence[str], cwd: Path, env: Mapping[str, str], input: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     try:
+        if input is not None:
+            return subprocess.run([git, *args], cwd=os.fspath(cwd), env=env, input=input,
+                                  capture_output=True, check=False)
         return subprocess.run(
             [git, *args],
             cwd=os.fspath(cwd),
             env=env,
-            **({"input": input} if input is not None else {"stdin": subprocess.DEVNULL}),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
         )

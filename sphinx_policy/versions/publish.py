@@ -123,7 +123,7 @@ def write_feed(app: Sphinx) -> None:
         key=lambda r: r.timestamp,
         reverse=True,
     )
-    entries = []
+    entries: list[FeedEntry] = []
     for record in records:
         if len(entries) == app.config.policy_feed_entries:
             break  # a feed is for news: the newest only (the manifest lists them all)
