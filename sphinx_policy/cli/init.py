@@ -52,7 +52,13 @@ FILES = {
     "gitignore": ".gitignore",
     "readthedocs.yaml": ".readthedocs.yaml",
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: An email address: linear-time (the domain's parts cannot overlap), at most 254 characters.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
+MAX_EMAIL = 254
+
+
+def _is_email(text: str) -> bool:
+    return len(text) <= MAX_EMAIL and _EMAIL.match(text) is not None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,7 +126,7 @@ def answers(args: argparse.Namespace) -> tuple[str, list[str], str]:
                                    "pipeda, fadp)", ", ".join(DEFAULT_JURISDICTIONS))])
             except UsageError as err:
                 print(err, file=sys.stderr)
-        while email is None or not _EMAIL.match(email):
+        while email is None or not _is_email(email):
             if email is not None:
                 print(f"{email!r} is not an email address", file=sys.stderr)
             email = _ask("Privacy contact email", DEFAULT_EMAIL)
@@ -128,8 +134,9 @@ def answers(args: argparse.Namespace) -> tuple[str, list[str], str]:
     email = (email or DEFAULT_EMAIL).strip()
     if not name:
         raise UsageError("the organisation's name must not be empty")
-    if not _EMAIL.match(email):
-        raise UsageError(f"{email!r} is not an email address")
+    if not _is_email(email):
+        raise UsageError(f"{email[:80]!r} is not an email address (at most {MAX_EMAIL} "
+                         "characters, e.g. privacy@example.org)")
     return name, laws or list(DEFAULT_JURISDICTIONS), email
 
 
