@@ -193,11 +193,13 @@ CASES = [
     # -- duplicates and references ---------------------------------------------------------
     Case("duplicate-recipient", "recipients:\n  - {id: acme, name: A}\n  - {id: acme, name: B}\n",
          data("data", "duplicate-recipient", 3,
-              "the recipient id 'acme' is defined twice; ids must be unique")),
+              "the recipient id 'acme' is defined twice; the first definition is at "
+              "cases/duplicate-recipient.yaml:2. Ids must be unique: this definition replaces "
+              "the first")),
     Case("duplicate-cookie-across-files", COOKIE.replace("name: c", "name: base_cookie"),
          data("data", "duplicate-cookie-across-files", 2,
               "cookie 'base_cookie' (cookie) is declared twice; the first declaration is at "
-              "{srcdir}/data/base.yaml:9. Keep one, or give them different domains")),
+              "data/base.yaml:9. Keep one, or give them different domains")),
     Case("same-cookie-other-domain",
          COOKIE + COOKIE.removeprefix("cookies:\n") + "    domain: shop.example\n",
          page="```{cookie-table}\n:file: {file}\n:columns: name, domain\n```\n",

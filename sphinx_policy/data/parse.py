@@ -54,6 +54,8 @@ class ParsedData:
     first_line: int = 1  # line of the file's first line in ``location`` (directive bodies)
     lines: dict[DataPath, int] = field(default_factory=dict)
     text: str = ""
+    #: The content's git blob id when it was read from a file (see ``store.parse_blob``).
+    key: str | None = None
 
     def line_of(self, path: DataPath) -> int:
         """1-based line of the value at ``path``, or of its nearest known ancestor."""

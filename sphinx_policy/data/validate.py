@@ -168,7 +168,26 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
     return f"{where}: {error.message}", path
 
 
+#: Problems of a content already validated: (blob id, first line) -> (subtype, message,
+#: line). The same data file at many revisions is validated once (see store.parse_blob).
+_VALIDATED: dict[tuple[str, int], list[tuple[str, str, int | None]]] = {}
+_VALIDATED_MAX = 512
+
+
 def validate(parsed: ParsedData) -> list[Problem]:
+    if parsed.key is None:
+        return _validate(parsed)
+    key = (parsed.key, parsed.first_line)
+    found = _VALIDATED.get(key)
+    if found is None:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        found = [(p.subtype, p.message, p.line) for p in _validate(parsed)]
+        _VALIDATED[key] = found
+    return [Problem(subtype, message, parsed.location, line) for subtype, message, line in found]
+
+
+def _validate(parsed: ParsedData) -> list[Problem]:
     if not isinstance(parsed.data, dict):
         return [
             Problem(
