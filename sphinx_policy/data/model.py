@@ -193,7 +193,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.data = PolicyData()
         self.raw: dict[str, Any] = {}
-        self.seen_cookies: dict[tuple[str, str | None, str], Origin] = {}
+        self.seen_cookies: dict[tuple[str, str | None, str, str | None], Origin] = {}
         self.officer_origins: list[Origin] = []
         self.office_origins: list[Origin] = []
         self._origins: dict[tuple[str, str], Origin] = {}
@@ -255,7 +255,9 @@ class _Builder:
         storage = STORAGE_ALIASES.get(str(raw.get("storage", "cookie")).lower(), "cookie")
         expiry = self._duration(raw, "expiry", f"cookie {name!r}", origin, part, path)
         domain = _text(raw.get("domain"))
-        key = (name, domain, storage)
+        provider = _text(raw.get("provider"))
+        # Two providers may set a cookie of the same name (two ad networks' "uid").
+        key = (name, domain, storage, provider)
         if name and key in self.seen_cookies:
             first = self.seen_cookies[key]
             self.problem(
@@ -273,7 +275,7 @@ class _Builder:
                 purpose=_text(raw.get("purpose")) or "",
                 expiry=expiry,
                 origin=origin,
-                provider=_text(raw.get("provider")),
+                provider=provider,
                 provider_url=_text(raw.get("provider_url")),
                 party=_text(raw.get("party")),
                 domain=domain,
