@@ -112,7 +112,7 @@ def _clean_row(row: dict[str, str]) -> tuple[dict[str, str], bool]:
         text = value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
         if _CONTROL.search(text):
             found = True
-            text = _CONTROL.sub(" ", text)
+            text = " ".join(_CONTROL.sub(" ", text).split())
         cleaned[key] = text
     return cleaned, found
 
