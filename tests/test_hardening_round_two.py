@@ -192,6 +192,22 @@ def test_long_values_are_refused_at_their_natural_limit(tmp_path: Path) -> None:
     assert len(policy_warnings(app)) == 5, policy_warnings(app)
 
 
+def test_messages_quote_long_values_shortened() -> None:
+    """A 100,000-character name declared twice, with a bad expiry: the warnings quote it
+    shortened (a huge value must not make a huge warning)."""
+    from sphinx_policy.data.model import build_policy_data
+
+    name = "n" * 100_000
+    cookie = {"name": name, "category": "necessary", "purpose": "p", "expiry": "P2X",
+              "domain": "d" * 100_000}
+    raw = json.dumps({"cookies": [cookie, cookie],
+                      "recipients": [{"id": name, "name": "A"}, {"id": name, "name": "B"}]})
+    part = parse_data(raw.encode(), "x.json", "json")
+    _, problems = build_policy_data([(part, "x.json")])
+    assert {p.line for p in problems} and len(problems) >= 4
+    assert max(len(p.message) for p in problems) < 1_000, [len(p.message) for p in problems]
+
+
 def test_email_pattern_still_tells_addresses_apart(tmp_path: Path) -> None:
     good = ["privacy@example.org", "a.b+c@mail.example.co.za", "x@y.z"]
     bad = ["a@" + "." * 200, "a@b", "a@.b", "a@b.", "a@b..c", "a b@c.d", "a@b@c.d"]
@@ -309,6 +325,8 @@ def test_overlapping_patterns_read_each_file_once(tmp_path: Path) -> None:
     assert len([row for row in processing.select("tbody tr")]) == 2
     assert column(cookies, "Name") == ["sid"]
     assert column(only_table(main_body(soup_of(app, "page"))), "Name") == ["sid"]
+    # check reads the files as the build does: nothing declared twice
+    assert main(["check", str(root)]) == 0
 
 
 # --------------------------------------------------------------------------- 5. ids

@@ -304,7 +304,13 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     from ..data.model import build_policy_data
     from ..data.parse import ParsedData
     from ..data.source import WorkingTreeSource
-    from ..data.store import directive_relpath, inside_project, load_project_data, read_part
+    from ..data.store import (
+        already_read,
+        directive_relpath,
+        inside_project,
+        load_project_data,
+        read_part,
+    )
     from ..data.validate import Problem
     from ..directives.contact import Contact
     from ..directives.cookie_table import CookieTable
@@ -354,6 +360,8 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                         relpath = directive_relpath(docname, name)
                         relpath = inside_project(relpath) or relpath
                         result.files.add(relpath)
+                        if already_read(source, relpath, [*loaded.parts, *page_parts]):
+                            continue  # read once, as the build does
                         part = read_part(source, relpath, new)
                         if part is not None:
                             page_parts.append((part, relpath))
@@ -373,9 +381,10 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     relpath = directive_relpath(docname, directive.options["file"])
                     file = inside_project(relpath)
                     result.files.add(file or relpath)
-                    part = read_part(source, file or relpath, problems)
-                    if part is not None:
-                        parts.append((part, file))
+                    if file is None or not already_read(source, file, parts):
+                        part = read_part(source, file or relpath, problems)
+                        if part is not None:
+                            parts.append((part, file))
                 if any(line.strip() for line in directive.body):
                     result.bodies += 1
                     part = _body_part(directive, cls.body_section, str(path), problems)

@@ -253,7 +253,7 @@ class _Builder:
         name = _text(raw.get("name")) or ""
         category = CATEGORY_ALIASES.get(str(raw.get("category", "")).lower(), "unclassified")
         storage = STORAGE_ALIASES.get(str(raw.get("storage", "cookie")).lower(), "cookie")
-        expiry = self._duration(raw, "expiry", f"cookie {name!r}", origin, part, path)
+        expiry = self._duration(raw, "expiry", f"cookie {_shown(name)}", origin, part, path)
         domain = _text(raw.get("domain"))
         provider = _text(raw.get("provider"))
         # Two providers may set a cookie of the same name (two ad networks' "uid").
@@ -262,7 +262,8 @@ class _Builder:
             first = self.seen_cookies[key]
             self.problem(
                 "data",
-                f"cookie {name!r} ({storage}{', ' + domain if domain else ''}) is declared twice; "
+                f"cookie {_shown(name)} ({storage}{', ' + _clip(domain) if domain else ''}) is "
+                "declared twice; "
                 f"the first declaration is at {_where(first)}. Keep one, or give "
                 "them different domains",
                 origin,
@@ -375,7 +376,8 @@ class _Builder:
         """Report an id given twice, naming both places (this one is ``origin``)."""
         self.problem(
             "data",
-            f"{what} {ident!r} is defined twice; the first definition is at {_where(first)}. "
+            f"{what} {_shown(ident)} is defined twice; the first definition is at "
+            f"{_where(first)}. "
             f"Ids must be unique: {outcome}",
             origin,
         )
@@ -489,6 +491,16 @@ class _Builder:
                         f"Defined: {', '.join(offices) or 'none'}",
                         origin,
                     )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """A value as quoted in a message: at most ``limit`` characters (a 2 MB name must not
+    make a 2 MB warning)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(text: str) -> str:
+    return repr(_clip(text))
 
 
 def _where(origin: Origin) -> str:
