@@ -144,6 +144,21 @@ def test_init_git_inside_a_repository_does_not_nest_one(
     assert "new git repository" not in out
 
 
+def test_init_git_never_nests_a_repository_in_one_git_refuses(
+    tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A repository git will not read (owned by another user): no repository is created
+    inside it; git's complaint is shown."""
+    repo = GitRepo(tmp_path / "project", home=Path(git_home["HOME"]))
+    repo.write("app.py", "print('app')\n")
+    repo.commit("the app")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    assert main(["init", "-y", "--git", str(repo.path / "docs")]) == 1
+    assert not (repo.path / "docs" / ".git").exists()
+    assert "git failed" in capsys.readouterr().err
+
+
 def test_init_git_in_a_new_folder_still_creates_a_repository(
     tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -194,10 +194,16 @@ def _git(folder: Path, *args: str) -> str:
 
 
 def _repository_of(folder: Path) -> Path | None:
-    """The top folder of the git repository ``folder`` is in, or None outside any."""
+    """The top folder of the git repository ``folder`` is in, or None outside any.
+
+    When a folder at or above it holds ``.git`` but git refuses it (e.g. "dubious
+    ownership"), git's error is raised: a new repository must not be nested in it."""
     try:
         top = _git(folder, "rev-parse", "--show-toplevel")
     except subprocess.CalledProcessError:
+        resolved = folder.resolve()
+        if any((parent / ".git").exists() for parent in (resolved, *resolved.parents)):
+            raise
         return None
     return Path(top) if top else None
 
