@@ -13,6 +13,8 @@ hand-written table that misses a key (or documents one that is gone) fails the
 - ``warning-subtypes``: one table of every ``policy.<subtype>`` warning.
 - ``law-catalog`` / ``authority-catalog``: the built-in catalogs.
 - the JSON Schemas are published under ``schemas/`` (their ``$id``) after an HTML build.
+- the documentation's own tables read like policy tables on a phone: stacked into
+  label-value rows where the column is narrow (``StackDocsTables``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.directives.code import container_wrapper
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -630,7 +633,26 @@ def publish_schemas(app: Any, exception: Exception | None) -> None:
         (folder / name).write_text(schema_text(package, subfolder, name), "utf-8")
 
 
+class StackDocsTables(SphinxPostTransform):
+    """The docs' own tables get the layout sphinx-policy gives policy tables (label-value
+    rows in a narrow column, no sideways scroll on a phone): each table is marked as a
+    policy table, in a ``policy`` container, which the package's stylesheet styles."""
+
+    default_priority = 199  # before sphinx-policy's own marking of wide tables (200)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if "policy-table" in table["classes"] or not list(table.findall(nodes.thead)):
+                continue
+            table["classes"].append("policy-table")
+            wrapper = nodes.container(classes=["policy", "docs-table-wrapper"])
+            table.replace_self(wrapper)
+            wrapper.append(table)
+
+
 def setup(app: Any) -> None:
+    app.add_post_transform(StackDocsTables)
     app.connect("builder-inited", check_example_facts)
     app.connect("build-finished", publish_schemas)
     app.add_directive("docs-example", DocsExample)

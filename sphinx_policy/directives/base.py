@@ -89,7 +89,11 @@ class PolicyDataDirective(SphinxDirective):
 
     def _body_source(self) -> tuple[str, int]:
         """The file holding the body and the 1-based line of the body's first line there."""
-        source, line = self.get_source_info()
+        known_source, known_line = self.get_source_info()
+        # Either can be unknown (Sphinx 9.2 types them optional: a directive in generated
+        # content has no file of its own): then the page itself and the directive's line.
+        source = known_source or str(self.env.doc2path(self.env.docname))
+        line = known_line if known_line is not None else self.lineno
         if type(self.state).__module__.startswith("myst_parser."):
             # MyST: content_offset counts the lines from the fence to the body.
             return source, line + self.content_offset + 1

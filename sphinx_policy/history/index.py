@@ -166,6 +166,27 @@ def _tzinfo(offset: int) -> _dt.tzinfo:
     return _dt.UTC
 
 
+def rfc3339(moment: _dt.datetime) -> str:
+    """The one timestamp form sphinx-policy writes: ``2026-03-24T00:27:36+00:00``.
+
+    RFC 3339 to the second, with a numeric offset (``+00:00`` for UTC, never ``Z``), built
+    by hand so that pages, the manifest and the feed do not change with the Python
+    version. ``moment`` must be aware and its offset whole minutes.
+    """
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("a timestamp needs a time zone")
+    minutes, seconds = divmod(int(offset.total_seconds()), 60)
+    if seconds:
+        raise ValueError("RFC 3339 offsets are whole minutes")
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    # Fields one by one: strftime's %Y does not pad years before 1000 on every platform.
+    m = moment
+    return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+            f"{sign}{hours:02d}:{minutes:02d}")
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     """A commit on the first-parent chain (dates are the committer's)."""
@@ -188,7 +209,10 @@ class Commit:
 
     def isoformat(self) -> str:
         """E.g. ``2026-03-24T00:27:36+00:00`` (seconds, committer's offset)."""
-        return self.datetime().isoformat(timespec="seconds")
+        moment = self.datetime()
+        if self.offset % 60:  # an offset with seconds: the same instant, written in UTC
+            moment = moment.astimezone(_dt.UTC)
+        return rfc3339(moment)
 
 
 @dataclass(frozen=True, slots=True)

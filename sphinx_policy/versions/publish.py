@@ -171,5 +171,5 @@ def feed_link(
     title = str(_("%s: policy changes")) % app.config.project
     context["metatags"] = context.get("metatags", "") + (
         f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
-        f'href="{escape(href)}">\n'
+        f'href="{escape(href)}" />\n'  # closed: valid in XHTML (EPUB) and HTML5
     )
