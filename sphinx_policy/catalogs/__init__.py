@@ -198,32 +198,32 @@ _LAW_KEYS = {"id", "name", "short_name", "region", "aliases", "authority", "comp
              "rights", "source"}
 
 
-def _right(raw: dict[str, Any], law_id: str, law_source: tuple[str, ...]) -> Right:
-    where = f"law {law_id!r} right {raw.get('id')!r}"
-    unknown = set(raw) - _RIGHT_KEYS
+def _entry_data(raw: dict[str, Any], keys: set[str], changeable: set[str],
+                where: str) -> dict[str, Any]:
+    """The keyword arguments of a catalog entry (a right, an authority), read and checked:
+    known keys only, dates and texts normalised, ``changes`` read, and the provenance a
+    verification date promises (a note when there is no date)."""
+    unknown = set(raw) - keys
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     if "verified_on" not in raw:
         raise ValueError(f"{where}: verified_on is required (a date, or null with a "
                          "verification_note saying what was and was not checked)")
-    right = Right(
-        id=raw["id"],
-        title=raw["title"],
-        description=_text(raw["description"]) or "",
-        citation=raw["citation"],
-        valid_from=_date(raw.get("valid_from"), f"{where} valid_from"),
-        valid_until=_date(raw.get("valid_until"), f"{where} valid_until"),
-        changes=_changes(raw.get("changes"), _RIGHT_CHANGEABLE, where),
-        source=_urls(raw.get("source")) or law_source,
-        verified_on=_date(raw["verified_on"], f"{where} verified_on"),
-        verification_note=_text(raw.get("verification_note")),
-        unverified=tuple(raw.get("unverified") or ()),
-    )
-    if set(right.unverified) - _RIGHT_CHANGEABLE:
-        raise ValueError(f"{where}: unverified names keys a right does not have")
-    if right.verified_on is None and not right.verification_note:
+    data = {key: _value(key, value, where) for key, value in raw.items() if key != "changes"}
+    data["changes"] = _changes(raw.get("changes"), changeable, where)
+    if set(data.get("unverified", ())) - changeable:
+        raise ValueError(f"{where}: unverified names keys the entry does not have")
+    if data["verified_on"] is None and not data.get("verification_note"):
         raise ValueError(f"{where}: verified_on is null, so verification_note must say "
                          "what was checked against what")
+    return data
+
+
+def _right(raw: dict[str, Any], law_id: str, law_source: tuple[str, ...]) -> Right:
+    where = f"law {law_id!r} right {raw.get('id')!r}"
+    data = _entry_data(raw, _RIGHT_KEYS, _RIGHT_CHANGEABLE, where)
+    data["source"] = data.get("source") or law_source
+    right = Right(**data)
     if right.valid_from and right.valid_until and right.valid_until <= right.valid_from:
         raise ValueError(f"{where}: valid_until must come after valid_from")
     return right
@@ -258,9 +258,9 @@ def load_laws() -> dict[str, Law]:
     return laws
 
 
+_AUTHORITY_KEYS = {f.name for f in fields(Authority)}
 #: Keys of an authority that a dated change may give new values.
-_AUTHORITY_CHANGEABLE = {f.name for f in fields(Authority)} - {
-    "id", "changes", *PROVENANCE_KEYS}
+_AUTHORITY_CHANGEABLE = _AUTHORITY_KEYS - {"id", "changes", *PROVENANCE_KEYS}
 
 
 @cache
@@ -269,18 +269,7 @@ def load_authorities() -> dict[str, Authority]:
     result: dict[str, Authority] = {}
     for raw in _read("authorities.yaml")["authorities"]:
         where = f"authority {raw.get('id')!r}"
-        unknown = set(raw) - {f.name for f in fields(Authority)}
-        if unknown:
-            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-        data = {key: _value(key, value, where) for key, value in raw.items()
-                if key != "changes"}
-        data["changes"] = _changes(raw.get("changes"), _AUTHORITY_CHANGEABLE, where)
-        authority = Authority(**data)
-        if set(authority.unverified) - _AUTHORITY_CHANGEABLE:
-            raise ValueError(f"{where}: unverified names keys an authority does not have")
-        if authority.verified_on is None and not authority.verification_note:
-            raise ValueError(f"{where}: verified_on is null, so verification_note must say "
-                             "what was checked against what")
+        authority = Authority(**_entry_data(raw, _AUTHORITY_KEYS, _AUTHORITY_CHANGEABLE, where))
         result[authority.id] = authority
     return result
 
