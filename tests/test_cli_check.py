@@ -347,3 +347,73 @@ def test_check_reports_front_matter_and_time_zone_as_the_build_does(tmp_path, ca
                      r"date; write YYYY-MM-DD", out)
     assert re.search(r"bare\.md:\d+: the front matter is not valid YAML \(.*month.*\); the "
                      r"build ignores all of it", out)
+
+
+# --------------------------------------------------------------------------- catalog report
+
+CATALOG_CONF = ('extensions = ["myst_parser", "sphinx_policy"]\npolicy_git = False\n'
+                'policy_data_files = ["policy.yaml"]\n')
+
+
+def catalog_site(root: Path) -> Path:
+    """A site that shows POPIA (from its jurisdictions), the CCPA (by name) and the
+    Information Regulator's and the CPPA's contact blocks."""
+    root.mkdir(parents=True)
+    (root / "conf.py").write_text(CATALOG_CONF)
+    (root / "policy.yaml").write_text("organisation: {name: Acme}\njurisdictions: [popia]\n")
+    (root / "index.md").write_text(
+        "# Home\n\n```{rights}\n```\n\n```{rights} california\n```\n\n"
+        "```{contact} authority cppa\n```\n")
+    return root
+
+
+def report(err: str) -> list[str]:
+    """The catalog report's entries ("right popia/access", "authority ico")."""
+    return [line.strip().split(":")[0] for line in err.splitlines() if line.startswith("  ")]
+
+
+def test_check_reports_catalog_entries_not_verified_recently(tmp_path, capsys, monkeypatch):
+    root = catalog_site(tmp_path / "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796256000")  # 2026-12-03
+    assert main(["check", str(root)]) == 0  # information, not a problem
+    out = capsys.readouterr()
+    assert out.out == ""
+    entries = report(out.err)
+    assert "built-in catalog entries this site uses" in out.err
+    # never verified: listed, with where to check
+    assert "right popia/judicial-remedy" in entries
+    assert "right ccpa/admt-opt-out" in entries  # begins on 1 January 2027: published soon
+    assert re.search(r"right popia/judicial-remedy: not verified against its source "
+                     r"\(verified_on is null\); source: https://", out.err)
+    # verified the day before: not listed, unless part of it was not verified
+    assert "right popia/access" not in entries
+    assert "authority cppa" not in entries
+    assert "authority inforegulator-za" in entries
+    assert "not verified then: complaint_email" in out.err
+    # laws and authorities the site does not show are not listed
+    assert not [e for e in entries if "gdpr" in e or "ico" in e.split()[-1]]
+
+
+def test_check_reports_entries_older_than_max_age(tmp_path, capsys, monkeypatch):
+    root = catalog_site(tmp_path / "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")  # 2028-01-01
+    assert main(["check", str(root)]) == 0
+    entries = report(capsys.readouterr().err)
+    assert "right popia/access" in entries
+    assert "authority cppa" in entries
+    assert main(["check", "--max-age", "1000", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "right popia/access" not in report(err)
+    assert "in the last 1000 days" in err
+    assert main(["check", "-q", str(root)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["check", "--max-age", "soon", str(root)]) == 2
+
+
+def test_the_catalog_report_never_warns_in_a_build(tmp_path, make_app, monkeypatch):
+    """Time passing must not break a -W build: old verification dates are no warning."""
+    root = catalog_site(tmp_path / "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01
+    app = make_app("html", srcdir=root)
+    app.build()
+    assert app.warning.getvalue() == ""

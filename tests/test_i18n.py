@@ -190,13 +190,29 @@ EMPTY_PAGE = """\
 """
 
 
+#: A page without an effective date, built on a date (SOURCE_DATE_EPOCH) after the
+#: catalogs' dated changes: the rights that begin later (CCPA ADMT, 1 January 2027), the
+#: UK GDPR as amended in 2026 and the ANPD's new name are rendered too, and checked.
+FUTURE_PAGE = """\
+# Futura
+
+```{{rights}}
+```
+
+```{{contact}} authority lgpd
+```
+"""
+BUILD_DATE = "1812153600"  # 2027-06-05
+
+
 def write(repo: GitRepo, language: str, retention: str, text: str) -> None:
     repo.write("conf.py", CONF.format(language=language))
     repo.write("_data/policy.yaml", DATA.format(retention=retention))
     repo.write("_extra/empty.yaml", "facts: {}\n")
     repo.write("privacy.md", PRIVACY.format(text=text, columns=", ".join(PROCESSING_COLUMNS)))
     repo.write("vacuum.md", EMPTY_PAGE.format())
-    repo.write("index.md", "# Index\n\n```{toctree}\nprivacy\nvacuum\n```\n")
+    repo.write("futura.md", FUTURE_PAGE.format())
+    repo.write("index.md", "# Index\n\n```{toctree}\nprivacy\nvacuum\nfutura\n```\n")
 
 
 @pytest.fixture(params=(*LANGUAGES, "en"))
@@ -204,6 +220,7 @@ def built(request, tmp_path, make_app, monkeypatch):
     language = request.param
     repo = GitRepo(tmp_path / "site")
     pin_git_environment(monkeypatch, repo.env)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE)
     repo.write(".gitignore", "_build/\n")
     write(repo, language, "P1Y", "Lorem ipsum.\n\nDolor sit amet.")
     repo.commit("Prima\n\nPolicy-Change: Prima editio.", date="2025-03-05T10:00:00+00:00")
@@ -324,10 +341,21 @@ EXPECTED = {
 }
 
 
+#: On the page without an effective date, built in June 2027: a right that began on
+#: 1 January 2027.
+ADMT_OPT_OUT = {
+    "en": "Right to opt out of automated decisionmaking technology",
+    "de": "Recht auf Widerspruch gegen automatisierte Entscheidungstechnologie",
+    "fr": "Droit de refuser une technologie de prise de décision automatisée",
+    "af": "Reg om geoutomatiseerde besluitnemingstegnologie te weier",
+    "pt_BR": "Direito de recusar a tecnologia de decisão automatizada",
+}
+
+
 def test_durations_dates_and_labels_are_localised(built):
     language, app = built
     text = rendered_text(app).replace("\u2019", "'")
-    for expected in EXPECTED[language]:
+    for expected in [*EXPECTED[language], ADMT_OPT_OUT[language]]:
         assert expected in text, (language, expected)
     # dates in the language's long format (babel), from git and from the front matter
     for day in ("2025-07-09", "2024-01-01"):

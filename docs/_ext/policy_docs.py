@@ -488,8 +488,50 @@ class WarningSubtypes(_MarkdownCells):
 # -- catalogs ------------------------------------------------------------------------------
 
 
+def _day(day: Any) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _verification(entry: Any) -> list[nodes.Node]:
+    """When and against what an entry was checked: the date (or "not verified"), the
+    keys that check left out, links to its sources and the note saying what was checked."""
+    if entry.verified_on is None:
+        head: list[nodes.Node] = [nodes.strong("not verified", "not verified")]
+    else:
+        head = [nodes.Text(entry.verified_on.isoformat())]
+    if entry.unverified:
+        head.append(nodes.Text(" (not: "))
+        head.extend(_join([[_lit(key)] for key in entry.unverified]))
+        head.append(nodes.Text(")"))
+    cell: list[nodes.Node] = [nodes.paragraph("", "", *head)]
+    if entry.source:
+        links: list[list[nodes.Node]] = [
+            [nodes.reference(url, f"source {i}" if len(entry.source) > 1 else "source",
+                             refuri=url)] for i, url in enumerate(entry.source, 1)]
+        cell.append(nodes.paragraph("", "", *_join(links)))
+    if entry.verification_note:
+        cell.append(nodes.paragraph(entry.verification_note, entry.verification_note,
+                                    classes=["docs-verification-note"]))
+    return cell
+
+
+def _changes(entry: Any) -> list[nodes.Node]:
+    """The dated changes of an entry, one paragraph each ("From 5 February 2026: ...")."""
+    result: list[nodes.Node] = []
+    for change in entry.changes:
+        when = (f"From {_day(change.valid_from)}" if change.valid_from
+                else "Pending, not shown until its date is known")
+        text = f"{when}: " + "; ".join(f"{key}: {value}" for key, value in change.values)
+        result.append(nodes.paragraph(text, "", nodes.emphasis(text, text)))
+        if change.pending:
+            result.append(nodes.paragraph(change.pending, change.pending,
+                                          classes=["docs-verification-note"]))
+    return result
+
+
 class LawCatalog(SphinxDirective):
-    """The built-in laws: one table of laws, or (with an argument) the rights of one law."""
+    """The built-in laws: one table of laws, or (with an argument) the rights of one law,
+    with the dates they apply, their dated changes, and where and when each was checked."""
 
     optional_arguments = 1
 
@@ -520,15 +562,25 @@ class LawCatalog(SphinxDirective):
             title: list[nodes.Node] = [nodes.Text(right.title)]
             if right.id == law.complaint_right:
                 title.append(nodes.Text(" (the complaint right: shown with the authority)"))
-            rows.append([[_lit(right.id)], title, [nodes.Text(right.citation)],
-                         [nodes.Text(right.description)]])
-        table = _table(["Right id", "Title", "Citation", "Description"], rows, [16, 22, 16, 46])
+            description: list[nodes.Node] = [nodes.paragraph(right.description,
+                                                             right.description)]
+            span = [f"from {_day(right.valid_from)}" if right.valid_from else "",
+                    f"until {_day(right.valid_until)}" if right.valid_until else ""]
+            if any(span):
+                text = "In force " + " ".join(filter(None, span)) + "."
+                description.append(nodes.paragraph(text, "", nodes.strong(text, text)))
+            description.extend(_changes(right))
+            rows.append([[_lit(right.id)], title, [nodes.Text(right.citation)], description,
+                         _verification(right)])
+        table = _table(["Right id", "Title", "Citation", "Description", "Verified"], rows,
+                       [14, 16, 12, 34, 24], ["docs-catalog-table"])
         self.set_source_info(table)
         return [table]
 
 
 class AuthorityCatalog(SphinxDirective):
-    """The built-in supervisory authorities, with when and where each was verified."""
+    """The built-in supervisory authorities, with their dated changes, and when and
+    against what each was verified."""
 
     def run(self) -> list[nodes.Node]:
         from sphinx_policy.catalogs import load_authorities, load_laws
@@ -543,16 +595,17 @@ class AuthorityCatalog(SphinxDirective):
                                  ("email", authority.email), ("phone", authority.phone)):
                 if value:
                     contact.append([nodes.Text(f"{label}: "), _lit(value)])
-            source = nodes.reference(authority.source, "source", refuri=authority.source)
+            name: list[nodes.Node] = [nodes.paragraph(authority.name, authority.name)]
+            name.extend(_changes(authority))
             rows.append([
                 [_lit(authority.id)],
-                [nodes.Text(authority.name)],
+                name,
                 _join([[_lit(u)] for u in used_by]) or [nodes.Text("-")],
                 _join(contact, "; "),
-                [nodes.Text(authority.verified_on.isoformat() + " ("), source, nodes.Text(")")],
+                _verification(authority),
             ])
-        table = _table(["Id", "Name", "Default for", "Contact", "Verified on"], rows,
-                       [14, 24, 10, 36, 16])
+        table = _table(["Id", "Name", "Default for", "Contact", "Verified"], rows,
+                       [12, 22, 10, 30, 26], ["docs-catalog-table"])
         self.set_source_info(table)
         return [table]
 

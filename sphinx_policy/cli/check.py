@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import re
 import sys
@@ -36,7 +37,26 @@ YAML bodies of the directives. Each problem is printed as
 
 with the same message the build gives. Exit code 0 when the data is valid, 1 when a
 problem was found, 2 on a usage error (no such folder, no conf.py).
+
+It also reports, for information, the entries of the built-in legal catalogs (rights,
+authorities) that the site uses and that were not verified against their source within
+--max-age days, or never: check them before you publish. This report never changes the
+exit code and is never a build warning.
 """
+
+
+#: Days after which a verified catalog entry is reported as due for another check.
+DEFAULT_MAX_AGE = 365
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of days (0 or more), got {text!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print the problems as a JSON list instead of lines")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print only the problems, no summary")
+                        help="print only the problems, no summary and no catalog report")
+    parser.add_argument("--max-age", type=_days, default=DEFAULT_MAX_AGE, metavar="DAYS",
+                        help="report built-in catalog entries the site uses that were last "
+                             "verified more than DAYS ago, or never (default: "
+                             f"{DEFAULT_MAX_AGE})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,7 +107,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"sphinx-policy check: {summary} ({files} data file(s), "
               f"{result.bodies} directive bodies, {result.documents} documents)",
               file=sys.stderr)
+        for line in catalog_report(result, args.max_age):
+            print(line, file=sys.stderr)
     return EXIT_PROBLEMS if result.findings else EXIT_OK
+
+
+def catalog_report(result: Result, max_age: int) -> list[str]:
+    """Lines about the built-in catalog entries the site uses whose verification is
+    missing, partial or older than ``max_age`` days (information, not problems)."""
+    from ..catalogs import stale_entries
+
+    stale = stale_entries(result.laws, result.authorities, result.today, max_age)
+    if not stale:
+        return []
+    lines = [f"sphinx-policy check: {len(stale)} built-in catalog entries this site uses "
+             f"were not verified against their source in the last {max_age} days "
+             "(information, not a problem: check them before you publish, and correct "
+             "them in your data if they are wrong):"]
+    for entry in stale:
+        source = f"; source: {entry.source[0]}" if entry.source else ""
+        lines.append(f"  {entry.label}: {entry.reason()}{source}")
+    return lines
 
 
 # --------------------------------------------------------------------------- conf.py
@@ -267,6 +311,11 @@ class Result:
     files: set[str] = field(default_factory=set)
     bodies: int = 0
     documents: int = 0
+    #: Built-in laws and authorities the site shows (for the catalog report).
+    laws: set[str] = field(default_factory=set)
+    authorities: set[str] = field(default_factory=set)
+    #: The day of the check (SOURCE_DATE_EPOCH honoured, in policy_timezone).
+    today: dt.date = field(default_factory=dt.date.today)
 
     def add(self, finding: Finding) -> None:
         if finding not in self.findings:
@@ -314,13 +363,14 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     from ..data.validate import Problem
     from ..directives.contact import Contact
     from ..directives.cookie_table import CookieTable
+    from ..directives.in_force import build_date
     from ..directives.nodes_util import split_list
     from ..directives.processing_table import ProcessingTable
     from ..directives.rights import Rights
 
     config = read_config(confdir)
     conf = _conf_location(type("App", (), {"confdir": confdir})())
-    result = Result()
+    result = Result(today=build_date(_timezone(config)))
     for finding in _config_findings(config, str(confdir / "conf.py")):
         result.add(finding)
     source = WorkingTreeSource(srcdir, config.policy_data_max_bytes)
@@ -390,14 +440,54 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     part = _body_part(directive, cls.body_section, str(path), problems)
                     if part is not None:
                         parts.append((part, None))
+                data = loaded.data
                 if len(parts) > len(loaded.parts) + len(page_parts):
-                    _, merged = build_policy_data(parts)
+                    data, merged = build_policy_data(parts)
                     known = set(loaded.problems) | set(page_problems)
                     problems.extend(p for p in merged if p not in known)
+                elif page_parts and cls in (Rights, Contact):
+                    data, _ = build_policy_data(parts)  # the page's jurisdictions
+                _note_catalog_use(result, directive, data)
                 for problem in problems:
                     fallback = where if problem.subtype == "file" else None
                     result.add(_finding(problem, fallback))
     return result
+
+
+def _timezone(config: Any) -> str:
+    """``policy_timezone``, or UTC when it is no time zone (reported by config_problems)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(config.policy_timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return "UTC"
+    return str(config.policy_timezone)
+
+
+def _note_catalog_use(result: Result, directive: Directive, data: Any) -> None:
+    """The built-in laws and authorities a ``rights`` or ``contact`` directive shows, as
+    the build resolves them (arguments, or the data's ``jurisdictions``)."""
+    from ..catalogs import load_authorities, resolve_law
+    from ..directives.contact import law_authority
+    from ..directives.nodes_util import split_list
+
+    laws: list[str] = []
+    if directive.name == "rights":
+        names = split_list(directive.argument)
+        laws = [law for law in map(resolve_law, names) if law] if names else [
+            j.law for j in data.jurisdictions]
+    elif directive.name == "contact":
+        kind, _, key = directive.argument.strip().partition(" ")
+        if kind.lower() == "authority":
+            law = resolve_law(key.strip())
+            if law is None and key.strip() in load_authorities():
+                result.authorities.add(key.strip())
+            elif law is not None:
+                result.authorities.add(law_authority(law, data))
+    for law in laws:
+        result.laws.add(law)
+        result.authorities.add(law_authority(law, data))
 
 
 def _body_part(directive: Directive, body_section: str | None, source: str,

@@ -12,6 +12,7 @@ def setup_directives(app: Sphinx) -> None:
     from .contact import Contact
     from .cookie_table import CookieTable
     from .fact import PolicyFact
+    from .in_force import setup_in_force
     from .page_data import PolicyData
     from .processing_table import ProcessingTable
     from .rights import Rights
@@ -22,3 +23,4 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive("contact", Contact)
     app.add_directive("policy-data", PolicyData)
     app.add_role("policy", PolicyFact())
+    setup_in_force(app)

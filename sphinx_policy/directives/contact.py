@@ -6,6 +6,7 @@ address as a line block, and ``mailto:``/``tel:``/web links in a field list.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ from ..data.vocabulary import ROLE_ALIASES, ROLE_LABELS
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
 from .base import PolicyDataDirective
+from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link
 
 
@@ -80,18 +82,21 @@ def contact_block(card: ContactCard, fields: tuple[str, ...] = FIELDS) -> nodes.
 TRANSLATED_KEYS = ("name", "note", "complaint_note")
 
 
-def authority_record(authority_id: str, data: PolicyData) -> dict[str, Any] | None:
-    """The catalog entry for ``authority_id``, with the user's overrides from the data."""
+def authority_record(authority_id: str, data: PolicyData, day: dt.date) -> dict[str, Any] | None:
+    """The catalog entry for ``authority_id`` as it is on ``day`` (a renamed authority has
+    its new name from the day of the change), with the user's overrides from the data."""
     catalog = load_authorities().get(authority_id)
     record: dict[str, Any] = {}
     if catalog is not None:
+        catalog = catalog.on(day)
         record = {k: getattr(catalog, k) for k in catalog.__dataclass_fields__}
         # The catalog's own wording is translated; the user's overrides below are not.
         for key in TRANSLATED_KEYS:
             if isinstance(record.get(key), str):
-                record[key] = catalog_text(record[key])
+                record[key] = catalog_text(record[key], catalog.id)
         # The country line of a postal address, in the reader's language.
-        record["address"] = tuple(catalog_text(line) for line in record.get("address") or ())
+        record["address"] = tuple(catalog_text(line, catalog.id)
+                                  for line in record.get("address") or ())
     override = data.authorities.get(authority_id)
     if override:
         record.update({k: v for k, v in override.items() if v is not None})
@@ -218,7 +223,7 @@ class Contact(PolicyDataDirective):
         if kind == "authority":
             law = resolve_law(key)
             authority_id = law_authority(law, data) if law else key
-            record = authority_record(authority_id, data)
+            record = authority_record(authority_id, data, catalog_day(self))
             if record is None:
                 known = sorted(set(load_authorities()) | set(data.authorities) | set(load_laws()))
                 self.unknown("authority", key, known)

@@ -3,6 +3,7 @@ the right to complain to the competent authority with its contact details."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from docutils import nodes
@@ -16,17 +17,19 @@ from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
 from .base import PolicyDataDirective
 from .contact import authority_card, authority_record, contact_block, law_authority
+from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link, split_list
 
 
-def rights_of(law: Law, data: PolicyData) -> list[Right]:
-    """The catalog's rights for ``law`` with the user's overrides and additions applied."""
+def rights_of(law: Law, data: PolicyData, day: dt.date) -> list[Right]:
+    """The catalog's rights for ``law`` in force on ``day``, as worded that day, with the
+    user's overrides and additions applied."""
     laws = data.rights.get("laws")
     overrides = laws.get(law.id) if isinstance(laws, dict) else None
     if not isinstance(overrides, dict):  # refused by the schema (policy.data): ignored
         overrides = {}
     result = []
-    for right in law.rights:
+    for right in law.rights_on(day):
         change = overrides.get(right.id)
         if not isinstance(change, dict):
             change = {}
@@ -34,11 +37,11 @@ def rights_of(law: Law, data: PolicyData) -> list[Right]:
             continue
         result.append(Right(
             right.id,
-            str(change.get("title", catalog_text(right.title))),
-            str(change.get("description", catalog_text(right.description))),
+            str(change.get("title", catalog_text(right.title, law.id))),
+            str(change.get("description", catalog_text(right.description, law.id))),
             str(change.get("citation", right.citation)),
         ))
-    known = {r.id for r in law.rights}
+    known = {r.id for r in law.rights}  # not new, even when not in force on ``day``
     for right_id, change in overrides.items():
         if right_id not in known and isinstance(change, dict) and not change.get("omit"):
             result.append(Right(
@@ -72,13 +75,15 @@ class Rights(PolicyDataDirective):
         "no-headings": directives.flag,
     }
     sections = ("rights", "jurisdictions", "authorities", "organisation")
+    day: dt.date  # the catalogs shown are those in force on this day (``catalog_day``)
 
     def run(self) -> list[nodes.Node]:
         data = self.policy_data()
         laws = self.laws(data)
+        self.day = catalog_day(self)
         only = set(split_list(self.options.get("only", "")))
         exclude = set(split_list(self.options.get("exclude", "")))
-        all_ids = {r.id for law in laws for r in rights_of(law, data)}
+        all_ids = {r.id for law in laws for r in (*law.rights, *rights_of(law, data, self.day))}
         for right_id in sorted((only | exclude) - all_ids):
             option = "only" if right_id in only else "exclude"
             self.option_warning(option, right_id, sorted(all_ids))
@@ -86,10 +91,10 @@ class Rights(PolicyDataDirective):
         for law in laws:
             if len(laws) > 1 and "no-headings" not in self.options:
                 heading = str(_("Under the %(law)s (%(region)s)")) % {
-                    "law": law.short_name, "region": catalog_text(law.region)}
+                    "law": law.short_name, "region": catalog_text(law.region, law.id)}
                 output.append(nodes.rubric(heading, heading))
             items = nodes.bullet_list(classes=["policy-rights"])
-            for right in rights_of(law, data):
+            for right in rights_of(law, data, self.day):
                 if (only and right.id not in only) or right.id in exclude:
                     continue
                 if right.id == law.complaint_right and "no-complaint" not in self.options:
@@ -137,8 +142,9 @@ class Rights(PolicyDataDirective):
         return node
 
     def complaint(self, law: Law, data: PolicyData) -> list[nodes.Node]:
-        right = next((r for r in rights_of(law, data) if r.id == law.complaint_right), None)
-        record = authority_record(law_authority(law.id, data), data)
+        right = next((r for r in rights_of(law, data, self.day)
+                      if r.id == law.complaint_right), None)
+        record = authority_record(law_authority(law.id, data), data, self.day)
         if record is None:
             return []
         name = str(record.get("name", ""))

@@ -27,10 +27,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return get_translator(MESSAGE_CATALOG_NAME).ngettext(singular, plural, n)
 
 
-def catalog_text(text: str) -> str:
+def catalog_text(text: str, context: str) -> str:
     """Translate text of the built-in legal catalogs (``sphinx_policy/catalogs``) at render
-    time; their titles, descriptions and notes are msgids of the same message catalog."""
-    return get_translator(MESSAGE_CATALOG_NAME).gettext(text) if text else text
+    time; their titles, descriptions and notes are msgids of the same message catalog.
+
+    ``context`` (the msgctxt) is the id of the law or authority the text belongs to: the
+    same English words are different statutory terms under different laws ("Right to
+    data portability" is "Recht auf Datenübertragbarkeit" under the GDPR, but "Recht auf
+    Datenherausgabe oder -übertragung" under the Swiss FADP)."""
+    return get_translator(MESSAGE_CATALOG_NAME).pgettext(context, text) if text else text
 
 
 def setup_locale(app: Sphinx) -> None:

@@ -5,9 +5,11 @@
 1. extract: every ``_()``/``ngettext()`` string of the code (babel's Python extractor)
    and the wording of the built-in legal catalogs (``sphinx_policy/catalogs``: the
    rights' titles and descriptions, the laws' regions, the authorities' names, notes and
-   the country line of their addresses; citations such as "Art. 15 GDPR" are references
-   and stay as the law writes them)
-   into ``sphinx_policy/locale/sphinx_policy.pot``;
+   the country line of their addresses, including the versions of dated changes, even
+   pending ones; citations such as "Art. 15 GDPR" are references and stay as the law
+   writes them) into ``sphinx_policy/locale/sphinx_policy.pot``. Catalog text has the
+   law's or the authority's id as its context (msgctxt), so that each law gets its own
+   statutory terms;
 2. update: merge the template into each ``<lang>/LC_MESSAGES/sphinx_policy.po``
    (new strings come in untranslated, vanished ones are dropped);
 3. compile: write the ``.mo`` beside each ``.po``.
@@ -24,6 +26,7 @@ import struct
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -46,23 +49,32 @@ def _keep_dir(path: str) -> bool:
     return not parts or parts[0] not in SKIP_DIRS
 
 
-def catalog_messages() -> Iterator[tuple[str, str]]:
-    """(msgid, location) for the wording of the built-in legal catalogs, exactly as the
-    loaders normalise it (so the msgids match what the directives look up)."""
+def catalog_messages() -> Iterator[tuple[str, str, str]]:
+    """(msgid, location, context) for the wording of the built-in legal catalogs, exactly
+    as the loaders normalise it (so the msgids match what the directives look up)."""
     from ..catalogs import load_authorities, load_laws
 
     for law in load_laws().values():
         where = f"sphinx_policy/catalogs/laws/{law.id}.yaml"
-        yield law.region, where
+        yield law.region, where, law.id
         for right in law.rights:
-            yield right.title, where
-            yield right.description, where
+            for version in (right, *(_changed(right, c) for c in right.changes)):
+                yield version.title, where, law.id
+                yield version.description, where, law.id
     for authority in load_authorities().values():
         where = "sphinx_policy/catalogs/authorities.yaml"
-        country = authority.address[-1:]  # the country line of the postal address
-        for text in (authority.name, authority.note, authority.complaint_note, *country):
-            if text:
-                yield text, where
+        for version in (authority, *(_changed(authority, c) for c in authority.changes)):
+            country = version.address[-1:]  # the country line of the postal address
+            for text in (version.name, version.note, version.complaint_note, *country):
+                if text:
+                    yield text, where, authority.id
+
+
+def _changed(entry: Any, change: Any) -> Any:
+    """``entry`` with one dated change applied (whatever its date, pending ones too)."""
+    from dataclasses import replace
+
+    return replace(entry, **dict(change.values))
 
 
 def extract() -> Catalog:
@@ -76,8 +88,8 @@ def extract() -> Catalog:
     ):
         path = f"sphinx_policy/{Path(filename).as_posix()}"
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
-    for message, where in catalog_messages():
-        catalog.add(message, None, [(where, 0)])
+    for message, where, context in catalog_messages():
+        catalog.add(message, None, [(where, 0)], context=context)
     return catalog
 
 
@@ -130,7 +142,8 @@ def compile_all() -> list[Path]:
 
 
 def _ids(catalog: Catalog) -> set[object]:
-    return {message.id for message in catalog if message.id}
+    """The keys of the messages: (msgid, msgctxt)."""
+    return {(message.id, message.context) for message in catalog if message.id}
 
 
 def untranslated(catalog: Catalog) -> list[str | tuple[str, ...]]:

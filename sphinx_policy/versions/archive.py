@@ -35,7 +35,8 @@ from ..data.collector import ENV_ATTR as ENV_DATA_FILES
 from ..data.source import GitRevisionSource
 from ..data.store import SOURCE_KEY
 from ..diagnostics import Subtype, logger, warn
-from ..history.dates import format_for_readers
+from ..directives.in_force import REVISION_DAY_KEY
+from ..history.dates import format_for_readers, to_datetime
 from ..history.index import BlobReader
 from ..history.store import ENV_INCLUDES
 from ..locale import _
@@ -205,6 +206,9 @@ class RevisionRenderer:
         for domain in _domains(env):
             domain.clear_doc(record.docname)  # the old revision registers its own labels
         env.prepare_settings(record.docname)
+        # Without an effective date, the revision shows the catalogs of the day of its commit.
+        env.temp_data[REVISION_DAY_KEY] = to_datetime(
+            record.timestamp, app.config.policy_timezone).date()
         if inside:
             env.temp_data[SOURCE_KEY] = source
             env.temp_data[_INCLUDE_KEY] = (reader, record.sha, prefix)
