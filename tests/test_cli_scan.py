@@ -133,6 +133,8 @@ def test_drifted_policy_every_finding(sites: Sites, tmp_path: Path,
     assert report["states"] == ["before-consent", "after-consent"]
     found = {(f["kind"], f["name"]) for f in report["findings"]}
     assert ("undeclared", "mystery_id") in found
+    undeclared = [f for f in report["findings"] if f["kind"] == "undeclared"]
+    assert [f["state"] for f in undeclared] == ["before-consent"]  # the earliest state
     assert ("not-seen", "old_tracker") in found
     assert ("expiry", "_stat_abc") in found
     assert ("before-consent", "_stat_abc") in found

@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import yaml
 
-from .common import EXIT_OK, EXIT_PROBLEMS, UsageError, source_folder
+from .common import EXIT_OK, EXIT_PROBLEMS, UsageError, shown_path, source_folder
 
 NAME = "scan"
 HELP = "visit a live site in headless Chromium and compare its cookies with the policy's data"
@@ -273,11 +273,16 @@ def _declared_seconds(expiry: Any) -> float | None:
 
 
 def human_seconds(seconds: int | None) -> str:
+    """A cookie's life for the table: days up to two years (Chromium caps cookies at 400
+    days, which reads best as such), then years; hours and minutes below a day."""
     if seconds is None:
         return "session"
-    for unit, size in (("y", 365 * 86400), ("d", 86400), ("h", 3600), ("min", 60)):
+    day = 86400
+    if seconds >= 2 * 365 * day:
+        return f"{seconds / (365 * day):.1f}y".replace(".0y", "y")
+    for unit, size in (("d", day), ("h", 3600), ("min", 60)):
         if seconds >= size:
-            return f"{seconds / size:.1f}{unit}".replace(".0", "")
+            return f"{round(seconds / size)}{unit}"
     return f"{seconds}s"
 
 
@@ -292,6 +297,11 @@ def _recipient_hosts(data: Any) -> dict[str, str]:
     return hosts
 
 
+def _item_order(item: Item) -> tuple[int, str, str]:
+    """Before consent first, so that a finding names the earliest state."""
+    return (0 if item.state == "before-consent" else 1, item.storage, item.name)
+
+
 def compare(observation: Observation, data: Any) -> list[Finding]:
     findings: list[Finding] = []
     declared = [c for c in data.cookies if c.storage in STORAGES and c.name]
@@ -302,7 +312,7 @@ def compare(observation: Observation, data: Any) -> list[Finding]:
         return f"{cookie.origin.location}:{cookie.origin.line}"
 
     reported_undeclared: set[tuple[str, str, str]] = set()
-    for item in sorted(observation.items, key=lambda i: (i.storage, i.name, i.state)):
+    for item in sorted(observation.items, key=_item_order):
         match = None
         for index, (cookie, pattern) in enumerate(patterns):
             if cookie.storage != item.storage or not pattern.match(item.name):
@@ -322,7 +332,7 @@ def compare(observation: Observation, data: Any) -> list[Finding]:
                 findings.append(Finding(
                     "undeclared", item.storage, name,
                     f"{item.storage} {name!r} ({item.party} party, {clean(item.host)}) is "
-                    f"set {item.state} but not declared", item.state))
+                    f"set {item.state.replace('-', ' ')} but not declared", item.state))
             continue
         index, cookie = match
         matched.add(index)
@@ -353,7 +363,8 @@ def compare(observation: Observation, data: Any) -> list[Finding]:
             shown = clean(netloc)
             findings.append(Finding(
                 "third-party", None, shown,
-                f"the host {shown} was contacted ({state}) but is no recipient's website",
+                f"the host {shown} was contacted ({state.replace('-', ' ')}) but is no "
+                "recipient's website",
                 state))
     # Several items of one kind and name (two consent states) make one finding each;
     # the same message twice is one.
@@ -374,7 +385,7 @@ def report_json(observation: Observation, findings: list[Finding]) -> str:
         "states": observation.states,
         "items": [
             {k: (clean(v) if isinstance(v, str) else v) for k, v in asdict(item).items()}
-            for item in sorted(observation.items, key=lambda i: (i.state, i.storage, i.name))
+            for item in sorted(observation.items, key=_item_order)
         ],
         "third_party_hosts": [
             {"host": clean(h), "state": s} for h, s in sorted(observation.hosts.items())
@@ -388,7 +399,7 @@ def report_json(observation: Observation, findings: list[Finding]) -> str:
 
 def report_table(observation: Observation, findings: list[Finding]) -> str:
     rows = [("STATE", "STORAGE", "NAME", "PARTY", "HOST", "EXPIRES", "FLAGS")]
-    for item in sorted(observation.items, key=lambda i: (i.state, i.storage, i.name)):
+    for item in sorted(observation.items, key=_item_order):
         flags = ",".join(f for f, on in (("Secure", item.secure), ("HttpOnly", item.http_only))
                          if on)
         if item.same_site:
@@ -406,7 +417,7 @@ def report_table(observation: Observation, findings: list[Finding]) -> str:
         lines.append(f"{len(findings)} finding(s):")
         width = max(len(f.kind) for f in findings)
         for finding in findings:
-            at = f"  [{finding.declared_at}]" if finding.declared_at else ""
+            at = f"  [{shown_path(finding.declared_at)}]" if finding.declared_at else ""
             lines.append(f"  {finding.kind.ljust(width)}  {finding.message}{at}")
     else:
         lines.append("The site matches the policy: every item is declared, nothing is set "
