@@ -58,6 +58,11 @@ class PolicyConfig:
     archive_limit: int = 0
     #: Ask search engines not to index archived versions and diffs.
     archive_noindex: bool = True
+    #: Write the CookieConsent v3 configuration (as ``sphinx-policy consent-config``
+    #: does) to this path inside the HTML output, e.g. "_static/consent.js"; "" for none.
+    consent_script: str = ""
+    #: The cookie policy page the consent banner links to (a path or an http(s) URL).
+    consent_policy_url: str = ""
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PolicyConfig:

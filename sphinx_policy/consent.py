@@ -249,3 +249,33 @@ def consent_script(config: dict[str, Any]) -> str:
   window.CookieConsent.run(config);
 }})();
 """
+
+
+def write_build_script(app: Any, exception: BaseException | None) -> None:
+    """``build-finished``: the banner script of ``policy_consent_script`` in the HTML
+    output, from the project's data, in the build's language."""
+    from .data.store import project_data
+    from .diagnostics import Subtype, warn
+
+    target = app.config.policy_consent_script
+    if exception is not None or not target or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir).resolve()
+    path = (outdir / target).resolve()
+    url = app.config.policy_consent_policy_url
+    if not path.is_relative_to(outdir) or path == outdir:
+        warn(Subtype.CONFIG, f"conf.py: policy_consent_script = {target!r} is not a path "
+             "inside the HTML output; no consent script written")
+        return
+    if not policy_url_ok(url):
+        warn(Subtype.CONFIG, f"conf.py: policy_consent_policy_url = {url!r} is not a path or "
+             "an http(s) URL; the consent script needs the cookie policy's address")
+        return
+    config = build_config(project_data(app.env).data, policy_url=url,
+                          languages=[app.config.language or "en"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(consent_script(config), encoding="utf-8")
+
+
+def setup_consent(app: Any) -> None:
+    app.connect("build-finished", write_build_script)

@@ -148,3 +148,35 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["consent-config", "--project", str(DOCS), "--policy-url", "/c",
                  "-o", str(out)]) == 2
     assert out.read_text() == "old"
+
+
+def test_html_build_writes_the_same_script(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``policy_consent_script``: the build writes what the command writes, in the build's
+    language; a path out of the output is refused with a warning."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(DOCS / "examples" / "fynbos-digital" / "policy.yaml", src / "policy.yaml")
+    (src / "index.md").write_text("# Cookies\n", encoding="utf-8")
+    conf = ("extensions = ['myst_parser', 'sphinx_policy']\nlanguage = 'fr'\n"
+            "policy_git = False\npolicy_data_files = ['policy.yaml']\n"
+            "policy_consent_policy_url = '/cookies.html'\n")
+    (src / "conf.py").write_text(conf + "policy_consent_script = '_static/consent.js'\n")
+    out = tmp_path / "html"
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src),
+                           str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    capsys.readouterr()
+    assert main(["consent-config", "--project", str(src), "--policy-url", "/cookies.html"]) == 0
+    assert (out / "_static" / "consent.js").read_text("utf-8") == capsys.readouterr().out
+    assert translator("fr").gettext(TEXTS["accept_all"]) in (
+        out / "_static" / "consent.js").read_text("utf-8")
+
+    (src / "conf.py").write_text(conf + "policy_consent_script = '../escape.js'\n")
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", str(src),
+                           str(out)], capture_output=True, text=True, check=False)
+    assert "policy_consent_script" in done.stderr and "[policy.config]" in done.stderr
+    assert not (tmp_path / "escape.js").exists()
