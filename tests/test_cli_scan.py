@@ -222,3 +222,17 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["scan", "--project", str(tmp_path), "--chromium", str(tmp_path / "none"),
                  "http://127.0.0.1:9/"]) == 2
     assert "Chromium" in capsys.readouterr().err
+
+
+def test_site_text_is_made_safe() -> None:
+    """Names and hosts come from the scanned site: no terminal escapes or direction
+    marks reach the output, and a hostile name stays one YAML string."""
+    from sphinx_policy.cli.scan import Finding, Item, Observation, clean, report_yaml
+
+    hostile = "x\x1b[2J\u202egnp.exe: {a: [1]}\n- name: injected"
+    assert not any(ord(c) < 32 or c == "\u202e" for c in clean(hostile))
+    shown = clean(hostile)
+    observation = Observation(items=[Item("cookie", hostile, "before-consent", "127.0.0.1")])
+    stubs = yaml.safe_load(report_yaml(observation, [Finding(
+        "undeclared", "cookie", shown, "…", "before-consent")], []))["cookies"]
+    assert [s["name"] for s in stubs] == [shown]
