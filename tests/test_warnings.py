@@ -63,7 +63,7 @@ CASES = [
     Case("yaml-syntax", "cases/yaml-syntax.yaml:5", "syntax", "YAML syntax error: "),
     Case("duplicate-cookie", "cases/duplicate-cookie.yaml:6", "data",
          "cookie 'twice' (cookie) is declared twice; the first declaration is at "
-         "{srcdir}/cases/duplicate-cookie.yaml:2. Keep one, or give them different domains"),
+         "cases/duplicate-cookie.yaml:2. Keep one, or give them different domains"),
     Case("undefined-recipient", "cases/undefined-recipient.yaml:2", "reference",
          "processing activity 'analytics' names the recipient 'googel', which is not defined "
          "under 'recipients'; did you mean 'google'? Defined: google"),

@@ -37,7 +37,9 @@ from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger("policy_docs")
 
-_KEY = re.compile(r"^(?P<key>[\w$.*-]+):(?:[ \t]+(?P<text>.*))?$")
+# Linear-time patterns: no two adjacent repeated parts can match the same character (the
+# text after the separator is stripped in code instead).
+_KEY = re.compile(r"^(?P<key>[\w$.*-]+):(?:[ \t](?P<text>.*))?$")
 
 # -- helpers -----------------------------------------------------------------------------
 
@@ -107,7 +109,7 @@ class _MarkdownCells(SphinxDirective):
                 current = match["key"]
                 if current in entries:
                     raise self.error(f"{self.name}: {current!r} appears twice")
-                entries[current] = [match["text"] or ""]
+                entries[current] = [(match["text"] or "").lstrip(" \t")]
             elif current is not None:
                 entries[current].append(line)
             elif line.strip():
@@ -121,8 +123,8 @@ class _MarkdownCells(SphinxDirective):
 
 # -- docs-example ------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<args>.*)$")
-_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<args>.*)$")
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s(?P<value>.*))?$")
 _ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]+)`")
 
 
@@ -132,7 +134,7 @@ def myst_to_colon(lines: list[str]) -> list[str]:
     for line in lines:
         match = _FENCE.match(line)
         if match and match["fence"].startswith("`"):
-            args = f" {match['args']}" if match["args"] else ""
+            args = f" {match['args'].strip()}" if match["args"].strip() else ""
             out.append(":::{" + match["name"] + "}" + args)
         elif re.fullmatch(r"`{3,}", line.strip()):
             out.append(":::")
@@ -152,7 +154,8 @@ def myst_to_rst(lines: list[str]) -> list[str]:
             index += 1
             continue
         fence = match["fence"]
-        out.append(f".. {match['name']}::" + (f" {match['args']}" if match["args"] else ""))
+        args = match["args"].strip()
+        out.append(f".. {match['name']}::" + (f" {args}" if args else ""))
         index += 1
         body: list[str] = []
         in_options = True
@@ -560,26 +563,61 @@ class AuthorityCatalog(SphinxDirective):
 def check_example_facts(app: Any) -> None:
     """Each ``examples/<name>/facts.yaml`` repeats values of the example's ``policy.yaml``
     for the ``{policy}`` role (which reads only the project-wide data). A fact
-    ``<prefix>.<path>`` must equal the value at ``<path>`` in ``policy.yaml``."""
-    from pathlib import Path
+    ``<prefix>.<path>`` must equal the value at ``<path>`` in ``policy.yaml``.
 
+    The files are read as sphinx-policy reads data files (safe, with its limits); a file
+    that cannot be read or has the wrong shape is a warning, never a traceback.
+    """
     from sphinx_policy.directives.fact import lookup
 
     for facts_file in sorted(Path(app.srcdir).glob("examples/*/facts.yaml")):
         policy_file = facts_file.with_name("policy.yaml")
-        text = facts_file.read_text("utf-8")
-        facts = (yaml.safe_load(text) or {}).get("facts") or {}
-        policy = yaml.safe_load(policy_file.read_text("utf-8")) or {}
+        facts_part, policy_part = _read_example(facts_file), _read_example(policy_file)
+        if facts_part is None or policy_part is None:
+            continue
+        facts = facts_part.data.get("facts") if isinstance(facts_part.data, dict) else None
+        if not isinstance(facts, dict):
+            _example_warning("data", f"{facts_file.name} has no 'facts' mapping to compare "
+                             f"with {policy_file.name}", facts_part, ("facts",))
+            continue
+        if not isinstance(policy_part.data, dict):
+            _example_warning("data", f"{policy_file.name} must be a mapping of sections, not "
+                             f"{type(policy_part.data).__name__}", policy_part, ())
+            continue
         for key, value in facts.items():
             _prefix, _, path = str(key).partition(".")
-            found, _ = lookup(policy, path)
-            line = next((n for n, t in enumerate(text.splitlines(), 1) if f"{key}:" in t), 1)
+            found, _ = lookup(policy_part.data, path)
             if found is None:
-                logger.warning(f"the fact {key!r} has no value at {path!r} in {policy_file.name}",
-                               location=f"{facts_file}:{line}")
+                _example_warning("reference", f"the fact {key!r} has no value at {path!r} in "
+                                 f"{policy_file.name}", facts_part, ("facts", key))
             elif str(found) != str(value):
-                logger.warning(f"the fact {key!r} is {value!r}, but {path!r} in "
-                               f"{policy_file.name} is {found!r}", location=f"{facts_file}:{line}")
+                _example_warning("data", f"the fact {key!r} is {value!r}, but {path!r} in "
+                                 f"{policy_file.name} is {found!r}", facts_part, ("facts", key))
+
+
+def _read_example(path: Path) -> Any:
+    """The parsed file (``ParsedData``), or None after a warning."""
+    from sphinx_policy.data.parse import DataSyntaxError, parse_data
+    from sphinx_policy.diagnostics import warn
+
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        warn("file", f"cannot compare the example facts: {path.name} cannot be read "
+             f"({err.strerror or err})", location=f"{path}:1")
+        return None
+    try:
+        return parse_data(raw, str(path), "yaml")
+    except DataSyntaxError as err:
+        warn("syntax", f"cannot compare the example facts: {err}",
+             location=f"{path}:{err.line or 1}")
+        return None
+
+
+def _example_warning(subtype: str, message: str, part: Any, path: tuple[Any, ...]) -> None:
+    from sphinx_policy.diagnostics import warn
+
+    warn(subtype, message, location=f"{part.location}:{part.line_of(path)}")
 
 
 def publish_schemas(app: Any, exception: Exception | None) -> None:

@@ -16,6 +16,7 @@ from ..data.model import PolicyData, build_policy_data
 from ..data.parse import ParsedData, parse_data
 from ..data.source import DataFileError, WorkingTreeSource
 from ..data.store import (
+    already_read,
     current_source,
     directive_relpath,
     inside_project,
@@ -56,9 +57,13 @@ class PolicyDataDirective(SphinxDirective):
         if "file" in self.options:
             relpath = directive_relpath(self.env.docname, self.options["file"])
             file = inside_project(relpath)
-            part = read_part(current_source(self.env), file or relpath, problems)
-            if part is not None:
-                parts.append((part, file))
+            source = current_source(self.env)
+            # A file the project or the page reads already is not read twice (its rows
+            # would show twice, each "declared twice" at the same line).
+            if file is None or not already_read(source, file, parts):
+                part = read_part(source, file or relpath, problems)
+                if part is not None:
+                    parts.append((part, file))
         if self.content:
             part = self._body_part(problems)
             if part is not None:
