@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
+    from .consent import setup_consent
     from .data.collector import setup_data
     from .directives import setup_directives
     from .history import setup_history
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_versions(app)
     setup_html(app)
     setup_latex(app)
+    setup_consent(app)  # the consent banner's script, with policy_consent_script
     app.setup_extension("sphinx_policy.seo")  # schema.org JSON-LD in policy pages' heads
     return {
         "version": __version__,

@@ -67,6 +67,11 @@ class PolicyConfig:
     #: request a revision came from. Empty: taken from ``html_context`` (github_user and
     #: github_repo, or gitlab_ or bitbucket_), else no request is shown.
     source_url: str = ""
+    #: Write the CookieConsent v3 configuration (as ``sphinx-policy consent-config``
+    #: does) to this path inside the HTML output, e.g. "_static/consent.js"; "" for none.
+    consent_script: str = ""
+    #: The cookie policy page the consent banner links to (a path or an http(s) URL).
+    consent_policy_url: str = ""
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PolicyConfig:

@@ -5,7 +5,8 @@ Exit codes, the same for every subcommand, so that CI can rely on them:
 
 - 0: done, nothing wrong;
 - 1: problems found (``check``: invalid data; ``history``: git could not be read;
-  ``import-cookies``: rows that could not be imported);
+  ``import-cookies``: rows that could not be imported; ``scan``: the site differs from
+  the policy);
 - 2: usage error (unknown option, missing folder or file, no ``conf.py``).
 """
 
@@ -19,7 +20,7 @@ from .. import __version__
 from .common import EXIT_OK, EXIT_USAGE, UsageError
 
 #: Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``.
-COMMANDS = ("init", "check", "schema", "history", "import_cookies")
+COMMANDS = ("init", "check", "schema", "history", "import_cookies", "scan", "consent_config")
 
 
 def build_parser() -> argparse.ArgumentParser:
