@@ -45,6 +45,7 @@ class Contact:
 class Office(Contact):
     id: str = ""
     name: str | None = None
+    organisation: str | None = None  # the group company whose office this is
     country: str | None = None
 
 
@@ -371,6 +372,7 @@ class _Builder:
                 description=_text(org.get("description")),
                 offices=[
                     Office(id=_text(o.get("id")) or "", name=_text(o.get("name")),
+                           organisation=_text(o.get("organisation")),
                            country=_text(o.get("country")), **_contact(o))
                     for o in _items(org.get("offices")) if isinstance(o, dict)
                 ],

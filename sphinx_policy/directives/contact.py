@@ -39,7 +39,8 @@ class ContactCard:
     notes: list[str] = field(default_factory=list)
 
 
-FIELDS = ("name", "role", "address", "email", "phone", "website", "registration", "complaints")
+FIELDS = ("name", "role", "organisation", "address", "email", "phone", "website",
+          "registration", "complaints")
 
 
 def contact_block(card: ContactCard, fields: tuple[str, ...] = FIELDS) -> nodes.container:
@@ -48,7 +49,7 @@ def contact_block(card: ContactCard, fields: tuple[str, ...] = FIELDS) -> nodes.
         block += para(nodes.strong(card.name, card.name), classes=["policy-contact-name"])
     if card.role and "role" in fields:
         block += para(card.role, classes=["policy-contact-role"])
-    if card.organisation and "name" in fields:
+    if card.organisation and "organisation" in fields:
         block += para(card.organisation, classes=["policy-contact-organisation"])
     if card.address and "address" in fields:
         lines = nodes.line_block(classes=["policy-contact-address"])
@@ -205,8 +206,10 @@ class Contact(PolicyDataDirective):
             if office is None:
                 self.unknown("office", key, [o.id for o in offices])
                 return []
-            return [ContactCard(name=office.name or (org.name if org else None),
-                                organisation=org.name if org and office.name else None,
+            # The office of a group company names that company, not the organisation.
+            company = office.organisation or (org.name if org else None)
+            return [ContactCard(name=office.name or company,
+                                organisation=company if office.name else None,
                                 address=office.address, email=office.email, phone=office.phone,
                                 website=office.website)]
         if kind == "officer":
