@@ -85,7 +85,8 @@ def test_role_names_the_cookies_when_one_is_missing(app: SphinxTestApp) -> None:
     app.build()
     warning = warnings(app)
     assert "role.md:3: WARNING: {policy}`cookies._gaa.expiry` is not defined in the data" in warning
-    assert "Available here: connect.sid, theme [policy.reference]" in warning
+    assert ("Available here: csrftoken, share_prefs, connect.sid, theme [policy.reference]"
+            in warning)
     assert "None" not in warning
 
 
@@ -144,3 +145,115 @@ def test_changelog_with_only_editorial_revisions_says_so(tmp_path: Path, build) 
     assert changelog == ("Only editorial changes have been made (wording and presentation); "
                          "they are not listed.")
     assert "No changes have been recorded yet" not in changelog
+
+
+# -- the data model: commitments, data categories, kinds, recipients, references --------------
+
+
+def test_not_done_renders_built_in_and_own_sentences(page: Page) -> None:
+    soup = page("lists")
+    statements = [text(li) for li in block(soup, "t-not-done").select("li")]
+    assert statements == [
+        "We do not sell, rent or trade your personal information.",
+        "We do not collect special categories of personal information (such as health, "
+        "religious or political data).",
+        "We do not use Google Analytics, Facebook Pixel or any other tool that tracks you.",
+    ]
+    chosen = [text(li) for li in block(soup, "t-not-done-only").select("li")]
+    assert chosen == [statements[2], statements[0]]  # the order given
+
+
+def test_data_categories_are_a_definition_list_and_named_by_activities(page: Page) -> None:
+    soup = page("lists")
+    categories = block(soup, "t-categories")
+    terms = [text(dt) for dt in categories.select("dt")]
+    assert terms == ["Identity data", "Contact data"]
+    definitions = [text(dd) for dd in categories.select("dd")]
+    assert definitions[0] == "Includes: first name, last name, title, date of birth."
+    assert definitions[1] == ("Includes: billing address, email address, telephone numbers. "
+                              "Used only to reach you about your order (see 5 business days).")
+    table = block(soup, "t-orders").select_one("table")
+    data_cell = [text(li) for li in table.select("tbody td")[0].select("li")]
+    assert data_cell == ["Identity data", "Contact data", "Order history"]
+
+
+def test_references_in_free_text_become_the_facts_they_name(page: Page) -> None:
+    soup = page("lists")
+    storage = block(soup, "t-orders").select("tbody td")[2]
+    assert text(storage) == "Payments are handled by PayFast; Jessen keeps the invoice."
+    assert storage.select_one("a")["href"] == "https://payfast.example/privacy"
+    cookies = block(soup, "t-cookies")
+    share = next(tr for tr in cookies.select("tbody tr") if "share_prefs" in text(tr))
+    assert "Remembers your Facebook sharing choices." in text(share)
+    assert share.select_one("a")["href"] == "https://www.facebook.example/about/privacy/"
+    assert "{" not in text(main(soup))
+
+
+def test_cookie_kinds_explain_what_the_cookies_use(page: Page) -> None:
+    kinds = block(page("lists"), "t-kinds")
+    assert [text(dt) for dt in kinds.select(".policy-kinds-list dt")] == [
+        "Session cookies", "Persistent cookies", "First-party cookies", "Third-party cookies",
+        "HTTP cookies", "Local storage", "Flash cookies (local shared objects)",
+    ]  # no sessionStorage, IndexedDB or pixel: no cookie uses them; Flash was asked for
+    assert [text(dt) for dt in kinds.select(".policy-categories-list dt")] == [
+        "Strictly necessary", "Preferences"]
+    assert "obsolete" in text(kinds)
+
+
+def test_recipients_table_links_each_privacy_policy(page: Page) -> None:
+    table = block(page("lists"), "t-recipients").select_one("table")
+    rows = [[text(td) for td in tr.select("td")] for tr in table.select("tbody tr")]
+    assert rows == [
+        ["PayFast", "Processor", "Takes your payment; we never see your card details.",
+         "South Africa", "https://payfast.example/privacy"],
+        ["Facebook", "Independent controller", "The share button of Jessen's pages.", "",
+         "https://www.facebook.example/about/privacy/"],
+    ]
+    links = {a["href"] for a in table.select("a")}
+    assert links == {"https://payfast.example/privacy",
+                     "https://www.facebook.example/about/privacy/"}
+
+
+def test_registration_without_a_number(page: Page) -> None:
+    org = block(page("lists"), "t-org")
+    assert text(org) == "Jessen (Pty) Ltd Registration: Registered with CIPC"
+
+
+@pytest.mark.sphinx("html", testroot="facts", freshenv=True)
+def test_bad_references_and_contradicted_commitments_warn(app: SphinxTestApp) -> None:
+    extra = Path(app.srcdir) / "data" / "bad.yaml"
+    extra.write_text(
+        "cookies:\n"
+        "  - name: _ga\n"
+        "    category: analytics\n"
+        "    purpose: Counts visits for {recipent:payfast}.\n"
+        "    expiry: P2Y\n"
+        "not_done:\n"
+        "  - practice: analytics\n"
+        "processing:\n"
+        "  - id: blog\n"
+        "    data: Comments\n"
+        "    categories: [identty]\n"
+        "    storage: Shown to {recipient:payfats} and {data-category:contact}.\n"
+        "registration: {}\n"
+    )
+    (Path(app.srcdir) / "bad.md").write_text(
+        "# Bad\n\n:::{policy-data} data/bad.yaml\n:::\n\n"
+        ":::{processing-table}\n:activities: blog\n:columns: data, storage\n:::\n")
+    app.build()
+    warning = warnings(app)
+    bad = str(extra)
+    assert (f"{bad}:4: WARNING: {{recipent:payfast}} is not a reference: 'recipent' is not a "
+            "kind of fact; did you mean 'recipient'?") in warning
+    assert (f"{bad}:12: WARNING: {{recipient:payfats}} names no recipient (under "
+            "'recipients') 'payfats'; did you mean 'payfast'? Defined: facebook, payfast "
+            "[policy.reference]") in warning
+    assert "{data-category:contact}" not in warning  # a valid token
+    assert (f"{bad}:7: WARNING: not_done says 'analytics', but the cookie '_ga' ({bad}:2) is "
+            "in the 'statistics' category") in warning
+    assert (f"{bad}:9: WARNING: processing activity 'blog' names the data category 'identty', "
+            "which is not defined under 'data_categories'; did you mean 'identity'?") in warning
+    assert "unknown key 'registration' in the top level" in warning
+    assert_no_traceback(app)
+    soup = soup_of(app, "bad")
+    assert "Shown to {recipient:payfats} and Contact data." in text(main(soup))

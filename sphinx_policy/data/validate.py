@@ -143,6 +143,12 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
         return f"{where} must not be empty", path
     if kind == "minItems":
         return f"{where} must list at least one item", path
+    if kind == "anyOf" and all(
+        isinstance(option, dict) and "required" in option
+        for option in error.validator_value  # type: ignore[union-attr]
+    ):
+        keys = [repr(option["required"][0]) for option in error.validator_value]  # type: ignore[index, union-attr]
+        return f"{where} needs at least one of the keys {' or '.join(keys)}", path
     if kind == "oneOf":
         described = subschema.get("description") or "text, or a list of texts"
         return f"{_short(error.instance)} is not accepted for {where}: expected {described}", path
@@ -155,7 +161,8 @@ def validate(parsed: ParsedData) -> list[Problem]:
             Problem(
                 "data",
                 "the data must be a mapping of sections (organisation, cookies, processing, "
-                f"recipients, jurisdictions, rights, authorities, facts), not "
+                "recipients, data_categories, not_done, jurisdictions, rights, authorities, "
+                f"facts), not "
                 f"{type(parsed.data).__name__}",
                 parsed.location,
                 parsed.line_of(()),
@@ -167,7 +174,7 @@ def validate(parsed: ParsedData) -> list[Problem]:
     errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         # oneOf failures repeat their sub-errors; report the most specific one only.
-        if error.context and error.validator != "oneOf":
+        if error.context and error.validator not in ("oneOf", "anyOf"):
             error = best_match(error.context)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             phrases = _unknown_keys(error, parsed.data)

@@ -190,9 +190,12 @@ class Contact(PolicyDataDirective):
                                phone=org.phone, website=org.website)
             if org.trading_name:
                 card.organisation = str(_("Trading as %s")) % org.trading_name
-            if org.registration.get("number"):
-                reg = org.registration
+            reg = org.registration
+            if reg.get("number"):
                 text = " ".join(filter(None, [reg.get("register"), reg["number"]]))
+                card.extra.append((str(_("Registration")), nodes.Text(text)))
+            elif reg.get("register"):  # "registered with the CIPC": no number given
+                text = str(_("Registered with %s")) % reg["register"]
                 card.extra.append((str(_("Registration")), nodes.Text(text)))
             if not card.address and org.offices:
                 card.address = org.offices[0].address

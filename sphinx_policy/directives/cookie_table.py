@@ -20,6 +20,7 @@ from ..data.vocabulary import (
 from ..locale import _
 from .base import PolicyDataDirective
 from .nodes_util import Cell, link, para, table
+from .rich_text import rich
 
 FIRST_PARTY = ("first-party", "first party", "first")
 
@@ -67,10 +68,10 @@ COLUMNS: dict[str, tuple[str, Callable[[Cookie, PolicyData], Cell]]] = {
     "party": (_("Party"), lambda c, d: str(PARTY_LABELS.get(p, p)) if (p := party_of(c)) else None),
     "category": (_("Category"), lambda c, d: str(CATEGORY_LABELS[c.category])),
     "storage": (_("Type"), lambda c, d: str(STORAGE_LABELS[c.storage])),
-    "purpose": (_("Purpose"), lambda c, d: c.purpose),
+    "purpose": (_("Purpose"), lambda c, d: rich(c.purpose, d)),
     "expiry": (_("Expiry"), lambda c, d: c.expiry.render() if c.expiry else None),
     "domain": (_("Domain"), lambda c, d: c.domain),
-    "notes": (_("Notes"), lambda c, d: c.notes),
+    "notes": (_("Notes"), lambda c, d: rich(c.notes, d)),
 }
 DEFAULT_COLUMNS = ("name", "provider", "purpose", "category", "expiry", "storage")
 
