@@ -579,6 +579,19 @@ def check_example_facts(app: Any) -> None:
                                f"{policy_file.name} is {found!r}", location=f"{facts_file}:{line}")
 
 
+def check_accepted_values(app: Any) -> None:
+    """The accepted values in data-model.md's source are generated from the code: a stale
+    block fails the ``-W`` build (run ``python docs/_ext/accepted_values.py``)."""
+    import accepted_values
+
+    text = accepted_values.PAGE.read_text("utf-8")
+    found = accepted_values.current(text)
+    if found is None or found != accepted_values.generate():
+        logger.warning("the accepted values are out of date or their markers are missing; "
+                       "run python docs/_ext/accepted_values.py",
+                       location=f"{accepted_values.PAGE}:1")
+
+
 def publish_schemas(app: Any, exception: Exception | None) -> None:
     """The JSON Schemas at the addresses their ``$id`` names (``<docs>/schemas/``), where
     editors (the YAML language server) fetch them."""
@@ -594,6 +607,7 @@ def publish_schemas(app: Any, exception: Exception | None) -> None:
 
 def setup(app: Any) -> None:
     app.connect("builder-inited", check_example_facts)
+    app.connect("builder-inited", check_accepted_values)
     app.connect("build-finished", publish_schemas)
     app.add_directive("docs-example", DocsExample)
     app.add_directive("schema-keys", SchemaKeys)
