@@ -2,7 +2,8 @@
 
 ``{policy}`legal-name``, ``{policy}`organisation.email``,
 ``{policy}`officers.information-officer.email``, ``{policy}`facts.response-time``
-(or just ``{policy}`response-time``). Lists are indexed by an item's ``id`` or ``role``.
+(or just ``{policy}`response-time``). Lists are indexed by an item's ``id``, ``role`` or
+``name`` (a cookie), or its position.
 Emails become ``mailto:`` links, phones ``tel:`` links, web addresses links.
 """
 
@@ -57,7 +58,8 @@ def lookup(raw: dict[str, Any], path: str,
     """Follow a dotted path; return (value or None, keys available where it stopped).
 
     A list item is found by its ``id``, ``role`` or ``name``; a name may itself hold dots
-    (``cookies.connect.sid.expiry``: the longest name that matches wins). ``fallback``
+    (``cookies.connect.sid.expiry``: the longest name that matches wins). An item with
+    none of these is found by its position, from 0 (``transfers.0.country``). ``fallback``
     holds what the data may leave out (the built-in catalogs, under the same keys).
     """
     path = SHORTCUTS.get(path, path)
@@ -94,6 +96,10 @@ def lookup(raw: dict[str, Any], path: str,
                     depth = end
                     break
             else:
+                if step.isdigit() and int(step) < len(node):  # an item without a name
+                    node = node[int(step)]
+                    depth += 1
+                    continue
                 return None, [label for i in items if (label := _label(i))]
         else:
             return None, []
