@@ -120,6 +120,13 @@ def test_office_of_a_group_company_names_that_company(page: Page) -> None:
     assert "Jessen" not in text(unnamed)
 
 
+def test_officer_at_a_group_company_office_names_that_company(page: Page) -> None:
+    dpo = block(page("contact"), "t-dpo")
+    assert text(dpo.select_one(".policy-contact-name")) == "Lindiwe Example"
+    assert text(dpo.select_one(".policy-contact-organisation")) == "Kaomi (Pty) Ltd"
+    assert "5 Example Road" in text(dpo)  # the office's address
+
+
 def test_contact_fields_can_leave_out_the_organisation(page: Page) -> None:
     chosen = block(page("contact"), "t-office-fields")
     assert chosen.select_one(".policy-contact-organisation") is None

@@ -140,7 +140,9 @@ def officer_card(officer: Officer, data: PolicyData) -> ContactCard:
     return ContactCard(
         name=officer.name or str(ROLE_LABELS.get(officer.role, officer.role)),
         role=officer.title or (str(ROLE_LABELS.get(officer.role, "")) if officer.name else None),
-        organisation=officer.organisation or (org.name if org else None),
+        # An officer reached at a group company's office works for that company.
+        organisation=officer.organisation or (office.organisation if office else None)
+        or (org.name if org else None),
         address=officer.address or (office.address if office else ()),
         email=officer.email,
         phone=officer.phone,
