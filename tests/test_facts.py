@@ -79,7 +79,7 @@ def test_role_formats_in_the_build_language(app: SphinxTestApp) -> None:
     assert facts["Authority"] != "Information Regulator (South Africa)"  # translated name
 
 
-@pytest.mark.sphinx("html", testroot="facts", freshenv=True)
+@pytest.mark.sphinx("html", testroot="facts", freshenv=True, srcdir="facts-role-missing")
 def test_role_names_the_cookies_when_one_is_missing(app: SphinxTestApp) -> None:
     (Path(app.srcdir) / "role.md").write_text("# Role\n\nExpiry: {policy}`cookies._gaa.expiry`.\n")
     app.build()
@@ -226,7 +226,7 @@ def test_registration_without_a_number(page: Page) -> None:
     assert text(org) == "Jessen (Pty) Ltd Registration: Registered with CIPC"
 
 
-@pytest.mark.sphinx("html", testroot="facts", freshenv=True)
+@pytest.mark.sphinx("html", testroot="facts", freshenv=True, srcdir="facts-bad")
 def test_bad_references_and_contradicted_commitments_warn(app: SphinxTestApp) -> None:
     extra = Path(app.srcdir) / "data" / "bad.yaml"
     extra.write_text(
@@ -264,3 +264,48 @@ def test_bad_references_and_contradicted_commitments_warn(app: SphinxTestApp) ->
     assert_no_traceback(app)
     soup = soup_of(app, "bad")
     assert "Shown to {recipient:payfats} and Contact data." in text(main(soup))
+
+
+# -- sphinx-policy check: the {policy} roles of the pages ------------------------------------
+
+ROLES_PAGE = """\
+# Roles
+
+Valid: {policy}`legal-name`, {policy}`cookies.connect.sid.expiry`,
+{policy}`laws.popia.short_name`.
+
+Broken: {policy}`organisation.emial`.
+
+Before the page data: {policy}`facts.page-only`.
+
+:::{policy-data} data/page.yaml
+:::
+
+After it: {policy}`facts.page-only`. A list: {policy}`organisation.offices`.
+
+Not roles: `{policy}` in code, ``{policy}`nothing.here` `` in a code span, and
+
+```markdown
+{policy}`nothing.there`
+```
+"""
+
+
+@pytest.mark.sphinx("html", testroot="facts", freshenv=True, srcdir="facts-check")
+def test_check_reports_the_roles_the_build_warns_about(
+        app: SphinxTestApp, capsys: pytest.CaptureFixture[str]) -> None:
+    from sphinx_policy.cli import main as cli
+
+    src = Path(app.srcdir)
+    (src / "data" / "page.yaml").write_text("facts:\n  page-only: Only on this page\n")
+    (src / "roles.md").write_text(ROLES_PAGE)
+    app.build()
+    built = sorted(line.split(": WARNING: ", 1)[1] for line in warnings(app).splitlines()
+                   if "roles.md" in line and "[policy.reference]" in line)
+    assert cli(["check", str(src), "--quiet"]) == 1
+    checked = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(": ", 1)[1] for line in checked) == built
+    assert [line.split(": ", 1)[0] for line in checked] == [
+        f"{src / 'roles.md'}:6", f"{src / 'roles.md'}:8", f"{src / 'roles.md'}:13"]
+    assert "Available here: name, short_name, registration" in checked[0]
+    assert "is not a single value" in checked[2]

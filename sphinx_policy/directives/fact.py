@@ -166,6 +166,29 @@ def fact_text(value: Any, key: str, config: Config) -> str | None:
     return str(value)
 
 
+def resolve(data: PolicyData, path: str, note: str = "") -> tuple[Any, str, str | None]:
+    """(value, its key, problem): the value at ``path`` in the data or the catalogs, and
+    the message of a ``policy.reference`` warning when it is not one fact (``note``
+    follows "is not defined in the data"). Shared by the role and ``sphinx-policy
+    check``."""
+    section = SHORTCUTS.get(path, path).split(".")[0]
+    fallback: dict[str, Any] = (catalog_view(data) if section in CATALOG_SECTIONS
+                                else dict.fromkeys(CATALOG_SECTIONS))
+    value, available = lookup(data.raw, path, fallback)
+    key = SHORTCUTS.get(path, path).split(".")[-1]
+    if value is not None and not isinstance(value, dict) and (
+            not isinstance(value, list | tuple)
+            or (value and not any(isinstance(v, dict | list | tuple) for v in value))):
+        return value, key, None
+    others = [a for a in available if a != path.split(".")[-1]]  # not itself
+    hint = suggest(path.split(".")[-1], others) if others else ""
+    what = ("is not a single value" if value is not None
+            else "is not defined in the data" + note)
+    return value, key, (f"{{policy}}`{path}` {what}{hint} "
+                        f"{'Available here: ' + ', '.join(available) if available else ''}"
+                        ).rstrip()
+
+
 class PolicyFact(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         path = self.text.strip()
@@ -174,19 +197,10 @@ class PolicyFact(SphinxRole):
         section = SHORTCUTS.get(path, path).split(".")[0]
         note_data_files(self.env, data.files_for([section if section in data.raw else "facts"]))
         note_read_dependencies(self.env, loaded.files)
-        fallback: dict[str, Any] = (catalog_view(data) if section in CATALOG_SECTIONS
-                                    else dict.fromkeys(CATALOG_SECTIONS))
-        value, available = lookup(data.raw, path, fallback)
-        key = SHORTCUTS.get(path, path).split(".")[-1]
-        text = fact_text(value, key, self.config)
-        if text is None:
-            others = [a for a in available if a != path.split(".")[-1]]  # not itself
-            hint = suggest(path.split(".")[-1], others) if others else ""
-            what = ("is not a single value" if value is not None
-                    else "is not defined in the data" + unread_files_note(self.env))
-            warn(Subtype.REFERENCE,
-                 f"{{policy}}`{path}` {what}{hint} "
-                 f"{'Available here: ' + ', '.join(available) if available else ''}".rstrip(),
+        value, key, problem = resolve(data, path, unread_files_note(self.env))
+        text = fact_text(value, key, self.config) if problem is None else None
+        if problem is not None or text is None:
+            warn(Subtype.REFERENCE, problem or f"{{policy}}`{path}` is not a single value",
                  location=self.get_location())
             return [nodes.inline(path, path, classes=["policy-fact", "policy-fact-missing"])], []
         node = fact_node(text, key)
