@@ -77,6 +77,12 @@ def test_role_formats_in_the_build_language(app: SphinxTestApp) -> None:
     assert facts["Expiry of theme"] == "1 Jahr und 6 Monate"
     assert facts["Checked"] == "24. November 2026"
     assert facts["Authority"] != "Information Regulator (South Africa)"  # translated name
+    # The built-in sentences and explanations are translated too; the data's are not.
+    lists = soup_of(app, "lists")
+    assert text(block(lists, "t-not-done").select_one("li")) == (
+        "Wir verkaufen, vermieten oder handeln Ihre personenbezogenen Daten nicht.")
+    assert text(block(lists, "t-kinds").select_one("dt")) == "Sitzungs-Cookies"
+    assert text(block(lists, "t-org")) == "Jessen (Pty) Ltd Registereintrag: Eingetragen bei CIPC"
 
 
 @pytest.mark.sphinx("html", testroot="facts", freshenv=True, srcdir="facts-role-missing")
@@ -309,3 +315,28 @@ def test_check_reports_the_roles_the_build_warns_about(
         f"{src / 'roles.md'}:6", f"{src / 'roles.md'}:8", f"{src / 'roles.md'}:13"]
     assert "Available here: name, short_name, registration" in checked[0]
     assert "is not a single value" in checked[2]
+
+
+@pytest.mark.sphinx("html", testroot="facts", freshenv=True, srcdir="facts-escaping")
+def test_references_render_data_as_text_and_links_only_to_safe_addresses(
+        app: SphinxTestApp) -> None:
+    src = Path(app.srcdir)
+    (src / "data" / "evil.yaml").write_text(
+        "recipients:\n"
+        "  - id: evil\n"
+        "    name: <b onclick=alert(1)>Evil</b>\n"
+        "    privacy_policy: https://evil.example/privacy\n"
+        "not_done:\n"
+        "  - id: evil-note\n"
+        "    text: 'We never send data to {recipient:evil} or <script>alert(2)</script>.'\n")
+    (src / "evil.md").write_text(
+        "# Evil\n\n:::{policy-data} data/evil.yaml\n:::\n\n:::{not-done}\n:class: t-evil\n"
+        ":only: evil-note\n:::\n")
+    app.build()
+    html = (Path(app.outdir) / "evil.html").read_text("utf-8")
+    statement = block(soup_of(app, "evil"), "t-evil")
+    assert text(statement) == ("We never send data to <b onclick=alert(1)>Evil</b> or "
+                               "<script>alert(2)</script>.")
+    assert statement.select("b, script") == []
+    assert "&lt;b onclick=alert(1)&gt;Evil&lt;/b&gt;" in html
+    assert [a["href"] for a in statement.select("a")] == ["https://evil.example/privacy"]
