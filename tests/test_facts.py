@@ -176,6 +176,20 @@ def test_not_done_renders_built_in_and_own_sentences(page: Page) -> None:
     assert chosen == [statements[2], statements[0]]  # the order given
 
 
+def test_tables_state_what_is_not_done_next_to_what_is(page: Page) -> None:
+    soup = page("lists")
+    cookies = block(soup, "t-cookies-not-done")
+    assert [text(li) for li in cookies.select("ul.policy-not-done li")] == [
+        "We do not use Google Analytics, Facebook Pixel or any other tool that tracks you."]
+    processing = block(soup, "t-processing-not-done")
+    assert [text(li) for li in processing.select("ul.policy-not-done li")] == [
+        "We do not sell, rent or trade your personal information.",
+        "We do not collect special categories of personal information (such as health, "
+        "religious or political data).",
+    ]
+    assert processing.select_one("table") is not None  # under the table
+
+
 def test_data_categories_are_a_definition_list_and_named_by_activities(page: Page) -> None:
     soup = page("lists")
     categories = block(soup, "t-categories")

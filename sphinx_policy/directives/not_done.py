@@ -22,6 +22,24 @@ def statement(item: NotDone, data: PolicyData) -> nodes.paragraph:
     return para(str(NOT_DONE_SENTENCES.get(item.practice or "", item.practice or "")))
 
 
+#: The practices a ``cookie-table :not-done:`` states under the table; the others go
+#: under a ``processing-table :not-done:``.
+COOKIE_PRACTICES = frozenset({"analytics", "advertising", "tracking"})
+
+
+def commitments_list(data: PolicyData, cookies: bool) -> list[nodes.Node]:
+    """The commitments with a ``practice`` about cookies (or about the rest), as a list
+    to put under a cookie or processing table; nothing when there are none."""
+    items = [i for i in data.not_done
+             if i.practice and (i.practice in COOKIE_PRACTICES) == cookies]
+    if not items:
+        return []
+    output = nodes.bullet_list(classes=["policy-not-done"])
+    for item in items:
+        output += nodes.list_item("", statement(item, data))
+    return [output]
+
+
 def label(item: NotDone) -> str | None:
     return item.id or item.practice
 

@@ -16,6 +16,7 @@ from ..data.vocabulary import LAWFUL_BASIS_CITATIONS, LAWFUL_BASIS_LABELS, REQUI
 from ..locale import _
 from .base import PolicyDataDirective
 from .nodes_util import Cell, bullet_list, link, table
+from .not_done import commitments_list
 from .rich_text import rich, rich_nodes
 
 
@@ -132,8 +133,9 @@ class ProcessingTable(PolicyDataDirective):
         "columns": directives.unchanged,
         "activities": directives.unchanged,
         "law": directives.unchanged,
+        "not-done": directives.flag,
     }
-    sections = ("processing", "recipients", "jurisdictions")
+    sections = ("processing", "recipients", "jurisdictions", "data_categories", "not_done")
     body_section = "processing"
 
     def run(self) -> list[nodes.Node]:
@@ -165,12 +167,14 @@ class ProcessingTable(PolicyDataDirective):
             for missing in sorted(wanted - known):
                 self.option_warning("activities", missing, sorted(known))
             activities = [a for a in activities if a.id in wanted]
+        # What is not done, next to what is (the commitments not about cookies).
+        after = commitments_list(data, cookies=False) if "not-done" in self.options else []
         if not activities:
             none = str(_("No processing activities are declared."))
-            return self.wrap([nodes.paragraph("", none)], "processing-table")
+            return self.wrap([nodes.paragraph("", none), *after], "processing-table")
         rows = [[columns_spec[c][1](a, data) for c in columns] for a in activities]
         caption = self.arguments[0] if self.arguments else None
         table_node = table([str(columns_spec[c][0]) for c in columns], rows,
                            classes=["policy-processing-table"], title=caption)
         self.add_name(table_node)
-        return self.wrap([table_node], "processing-table")
+        return self.wrap([table_node, *after], "processing-table")
