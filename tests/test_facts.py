@@ -241,6 +241,16 @@ def test_recipients_table_links_each_privacy_policy(page: Page) -> None:
                      "https://www.facebook.example/about/privacy/"}
 
 
+def test_recipients_default_columns_link_names_to_their_policies(page: Page) -> None:
+    table = block(page("lists"), "t-recipients-default").select_one("table")
+    assert text(table.select_one("caption")) == "Who receives data"
+    assert [text(th) for th in table.select("thead th")] == [
+        "Recipient", "Role", "Purpose", "Country"]
+    names = {text(a): a["href"] for a in table.select("tbody a")}
+    assert names == {"PayFast": "https://payfast.example/privacy",
+                     "Facebook": "https://www.facebook.example/about/privacy/"}
+
+
 def test_registration_without_a_number(page: Page) -> None:
     org = block(page("lists"), "t-org")
     assert text(org) == "Jessen (Pty) Ltd Registration: Registered with CIPC"

@@ -34,7 +34,9 @@ COLUMNS: dict[str, tuple[str, Callable[[Recipient, PolicyData], Cell]]] = {
     "privacy-policy": (_("Privacy policy"), privacy_cell),
     "website": (_("Website"), lambda r, d: link(r.website, r.website) if r.website else None),
 }
-DEFAULT_COLUMNS = ("name", "purpose", "country", "privacy-policy")
+#: The name links to the privacy policy; the address itself (``privacy-policy``) is for
+#: print, where a link cannot be followed.
+DEFAULT_COLUMNS = ("name", "role", "purpose", "country")
 
 
 class Recipients(PolicyDataDirective):
