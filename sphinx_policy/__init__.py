@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 # Bump whenever the layout of what sphinx-policy stores on the build environment changes,
 # so that Sphinx discards a pickled environment it could not read correctly.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

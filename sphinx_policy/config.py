@@ -11,6 +11,7 @@ import dataclasses
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, get_type_hints
+from urllib.parse import urlsplit
 
 from .diagnostics import Subtype, warn
 
@@ -44,9 +45,10 @@ class PolicyConfig:
     #: entry and a manifest entry): docname globs such as ["privacy", "legal/*"]. A page
     #: whose front matter has a ``policy:`` key is a policy too.
     pages: list[str] = field(default_factory=list)
-    #: "all": every revision is listed, the commit subject standing in for a missing
-    #: summary; "curated": only revisions with a summary trailer are listed (the others
-    #: stay archived and reachable).
+    #: "all": every revision is listed, the commit's headline standing in for a missing
+    #: summary (never a generated merge subject, which names accounts and branches);
+    #: "curated": only revisions with a summary trailer are listed (the others stay
+    #: archived and reachable).
     changelog_mode: str = "all"
     #: Commit trailer holding the summary written for readers.
     summary_trailer: str = "Policy-Change"
@@ -58,6 +60,13 @@ class PolicyConfig:
     archive_limit: int = 0
     #: Ask search engines not to index archived versions and diffs.
     archive_noindex: bool = True
+    #: How many revisions the Atom feed carries, newest first (the manifest lists all).
+    feed_entries: int = 50
+    #: Web address of the repository the policies live in, e.g.
+    #: "https://github.com/acme/policies": the changelog links the pull (or merge)
+    #: request a revision came from. Empty: taken from ``html_context`` (github_user and
+    #: github_repo, or gitlab_ or bitbucket_), else no request is shown.
+    source_url: str = ""
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PolicyConfig:
@@ -110,6 +119,21 @@ def config_problems(config: Config) -> list[str]:
             "accepted: an IANA name such as 'UTC' or 'Europe/Berlin'. Using 'UTC'."
         )
         config.policy_timezone = "UTC"
+    if config.policy_feed_entries < 1:
+        problems.append(
+            f"conf.py: policy_feed_entries = {config.policy_feed_entries!r} is not accepted; "
+            "expected a whole number, 1 or more. Using 50."
+        )
+        config.policy_feed_entries = 50
+    source = config.policy_source_url.strip()
+    if source and (urlsplit(source).scheme not in ("http", "https")
+                   or not urlsplit(source).netloc):
+        problems.append(
+            f"conf.py: policy_source_url = {config.policy_source_url!r} is not accepted; "
+            "expected the web address of the repository, e.g. "
+            "'https://github.com/acme/policies'. Using ''."
+        )
+        config.policy_source_url = ""
     if config.policy_changelog_mode not in ("all", "curated"):
         problems.append(
             f"conf.py: policy_changelog_mode = {config.policy_changelog_mode!r} is not accepted; "

@@ -1,12 +1,18 @@
 """HTML-only polish, kept apart so the directives stay builder-neutral.
 
 - contact blocks become ``<address>`` (a post-transform, HTML builders only);
-- header cells of policy tables get ``scope="col"``;
-- a small stylesheet keeps wide tables usable on a phone.
+- header cells of policy tables get ``scope="col"``; body cells get ``data-label`` (their
+  column's header), which the stylesheet shows beside each value when a narrow column
+  stacks the table into label-value rows; the table keeps its table semantics through
+  ARIA roles, which browsers drop once a table is no longer displayed as one;
+- a policy table of five columns is marked ``policy-table-cols-5``, of six or more
+  ``policy-table-cols-6``, so that the stylesheet stacks wide tables at a wider content
+  column than narrow ones.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,14 +58,108 @@ class ContactToAddress(SphinxPostTransform):
                 container.replace_self(replacement)
 
 
+class MarkWideTables(SphinxPostTransform):
+    """``policy-table-cols-5`` / ``-cols-6`` (six or more) on wide policy tables: the
+    stylesheet stacks them into label-value rows at a wider content column."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in self.document.findall(nodes.table):
+            if "policy-table" not in table["classes"]:
+                continue
+            columns = max((int(group["cols"]) for group in table.findall(nodes.tgroup)),
+                          default=0)
+            if columns >= 5:
+                table["classes"].append(f"policy-table-cols-{min(columns, 6)}")
+
+
+def _header_labels(row: nodes.Element) -> list[str]:
+    """The header texts of the columns of a body ``row``, one per column."""
+    tgroup = row.parent.parent if row.parent is not None else None
+    heads = list(tgroup.findall(nodes.thead)) if tgroup is not None else []
+    if not heads:
+        return []
+    first = next(heads[0].findall(nodes.row), None)
+    return [entry.astext().strip() for entry in first.children] if first is not None else []
+
+
+# Each visitor below first calls the translator class's own method (a theme's translator
+# may wrap or class tables its own way), then adds our attributes to the tag just written:
+# Sphinx installs these functions on the translator instance, so ``type(self)`` still
+# has the original. starttag() takes no arbitrary attributes from a node.
+
+
+def _add_attributes(self: HTML5Translator, tag: str, attributes: str) -> None:
+    for index in range(len(self.body) - 1, -1, -1):
+        if f"<{tag}" in self.body[index]:
+            self.body[index] = self.body[index].replace(f"<{tag}", f"<{tag} {attributes}", 1)
+            return
+
+
+def _is_policy_table(node: nodes.Element) -> bool:
+    return isinstance(node, nodes.table) and "policy-table" in node["classes"]
+
+
 def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
-    HTML5Translator.visit_entry(self, node)
-    if isinstance(node.parent.parent, nodes.thead) and in_policy_table(node):
-        self.body[-1] = self.body[-1].replace("<th ", '<th scope="col" ', 1)
+    type(self).visit_entry(self, node)
+    if not in_policy_table(node):
+        return
+    row = node.parent
+    if isinstance(row.parent, nodes.thead):
+        _add_attributes(self, "th", 'scope="col" role="columnheader"')
+        return
+    labels = _header_labels(row)
+    index = row.index(node)
+    attributes = 'role="cell"'
+    if index < len(labels) and labels[index]:
+        attributes += f' data-label="{escape(labels[index], quote=True)}"'
+    _add_attributes(self, "td", attributes)
 
 
 def depart_entry(self: HTML5Translator, node: nodes.entry) -> None:
-    HTML5Translator.depart_entry(self, node)
+    type(self).depart_entry(self, node)
+
+
+def visit_table(self: HTML5Translator, node: nodes.table) -> None:
+    type(self).visit_table(self, node)
+    if _is_policy_table(node):
+        _add_attributes(self, "table", 'role="table"')
+
+
+def depart_table(self: HTML5Translator, node: nodes.table) -> None:
+    type(self).depart_table(self, node)
+
+
+def visit_row(self: HTML5Translator, node: nodes.row) -> None:
+    type(self).visit_row(self, node)
+    if in_policy_table(node):
+        _add_attributes(self, "tr", 'role="row"')
+
+
+def depart_row(self: HTML5Translator, node: nodes.row) -> None:
+    type(self).depart_row(self, node)
+
+
+def visit_thead(self: HTML5Translator, node: nodes.thead) -> None:
+    type(self).visit_thead(self, node)
+    if in_policy_table(node):
+        _add_attributes(self, "thead", 'role="rowgroup"')
+
+
+def depart_thead(self: HTML5Translator, node: nodes.thead) -> None:
+    type(self).depart_thead(self, node)
+
+
+def visit_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
+    type(self).visit_tbody(self, node)
+    if in_policy_table(node):
+        _add_attributes(self, "tbody", 'role="rowgroup"')
+
+
+def depart_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
+    type(self).depart_tbody(self, node)
 
 
 def _add_static(app: Sphinx, config: Config) -> None:
@@ -72,6 +172,11 @@ def _add_static(app: Sphinx, config: Config) -> None:
 def setup_html(app: Sphinx) -> None:
     app.add_node(policy_address, html=(visit_address, depart_address))
     app.add_node(nodes.entry, override=True, html=(visit_entry, depart_entry))
+    app.add_node(nodes.table, override=True, html=(visit_table, depart_table))
+    app.add_node(nodes.row, override=True, html=(visit_row, depart_row))
+    app.add_node(nodes.thead, override=True, html=(visit_thead, depart_thead))
+    app.add_node(nodes.tbody, override=True, html=(visit_tbody, depart_tbody))
     app.add_post_transform(ContactToAddress)
+    app.add_post_transform(MarkWideTables)
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", _add_static)

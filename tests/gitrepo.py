@@ -30,12 +30,28 @@ AUTHOR = ("Ada Author", "ada@example.org")
 COMMITTER = ("Carl Committer", "carl@example.org")
 
 
+#: Accounts, branches and people that hosting services and git write into the merge
+#: commits of :func:`hosted_merges` (subjects, and Bitbucket's Approved-by): nobody typed
+#: them as a summary, and they must never appear in a build's output either. Each is one
+#: word to a search index (stemming leaves a word ending in a digit as it is).
+MERGE_NAMES = ("jdoe42", "octoorg7", "syncbot9", "22927455781", "Rita Reviewer")
+
+
+def names_in(text: str | bytes) -> list[str]:
+    """The names of :data:`AUTHOR`, :data:`COMMITTER` and :data:`MERGE_NAMES` that
+    ``text`` holds (merge names case-insensitively: a title may capitalise them)."""
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    lowered = data.lower()
+    return [*(s for s in (*AUTHOR, *COMMITTER) if s.encode() in data),
+            *(s for s in MERGE_NAMES if s.lower().encode() in lowered)]
+
+
 def files_naming_people(outdir: Path) -> list[tuple[str, str]]:
-    """(file, name or email) for every output file that names the author or committer."""
-    secrets = [s.encode() for s in (*AUTHOR, *COMMITTER)]
-    return [(os.fspath(path.relative_to(outdir)), secret.decode())
+    """(file, name) for every output file that names the author or committer, or an
+    account, branch or reviewer of a generated merge commit (:data:`MERGE_NAMES`)."""
+    return [(os.fspath(path.relative_to(outdir)), name)
             for path in sorted(outdir.rglob("*")) if path.is_file()
-            for secret in secrets if secret in path.read_bytes()]
+            for name in names_in(path.read_bytes())]
 
 
 #: What code under test needs of a repository's fixed environment to run git as the
@@ -211,3 +227,101 @@ class GitRepo:
 
     def rev(self, ref: str) -> str:
         return self.run("rev-parse", ref).strip()
+
+
+# -- merges as hosting services write them ------------------------------------------------
+
+
+def _next_day(date: str, days: int) -> str:
+    import datetime as dt
+
+    return (dt.datetime.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
+
+def hosted_merges(repo: GitRepo, path: str, start: str = "2026-05-01T09:00:00+00:00",
+                  *, other: str = "notes.txt") -> list[str]:
+    """On ``main``, one change of ``path`` (a paragraph appended) merged the way each
+    hosting service and git merges, with their exact subjects and bodies; returns what
+    readers should see for each merge, newest first.
+
+    GitHub (the title on the body's first line; a title GitHub derived from the branch
+    name; a repository-sync bot whose branch merged ``main`` first), GitLab (with "See
+    merge request"), Bitbucket (with Approved-by), git's "Merge branch", "Merge
+    remote-tracking branch" (a Policy-Change trailer inside) and "Merge commit" (nothing
+    fit for readers inside). ``other`` is a file outside the page, changed on ``main``
+    while the sync bot's branch is open.
+    """
+    day = iter(range(1, 1000))
+
+    def change(subject: str) -> None:
+        target = repo.path / path
+        target.write_text(target.read_text("utf-8") + f"\n{subject.splitlines()[0]}.\n",
+                          "utf-8")
+        repo.commit(subject, date=_next_day(start, next(day)))
+
+    def merge(branch: str, message: str) -> None:
+        repo.checkout("main")
+        when = repo._dates(_next_day(start, next(day)), None)
+        repo.run("merge", "-q", "--no-ff", "--no-commit", branch, env=when)
+        repo.run("commit", "-q", "--no-verify", "--cleanup=verbatim", "-F", "-", env=when,
+                 input=message.encode("utf-8"))
+        repo.run("branch", "-q", "-D", branch, check=False)
+
+    expected = []
+    # GitHub, the pull request's title on the body's first line.
+    repo.checkout("patch-1", new=True)
+    change("Update privacy.md")
+    merge("patch-1", "Merge pull request #12 from jdoe42/patch-1\n\n"
+          "Clarify how long we keep contact-form messages")
+    expected.append("Clarify how long we keep contact-form messages")
+    # GitHub, a title derived from the branch name: the commits' subjects instead.
+    repo.checkout("jdoe42-patch-2", new=True)
+    change("Shorten the retention of server logs")
+    change("Fix a typo")
+    merge("jdoe42-patch-2", "Merge pull request #13 from octoorg7/jdoe42-patch-2\n\n"
+          "Jdoe42 patch 2")
+    expected.append("Shorten the retention of server logs; Fix a typo")
+    # GitHub, a repository-sync bot: boilerplate title, main merged into its branch.
+    branch = "automated-sync-22927455781"
+    repo.checkout(branch, new=True)
+    change("Name the new payment processor")
+    repo.checkout("main")
+    repo.write(other, "Unrelated notes.\n")
+    repo.commit("Notes", date=_next_day(start, next(day)))
+    repo.checkout(branch)
+    repo.run("merge", "-q", "--no-ff", "--no-edit", "main",
+             env=repo._dates(_next_day(start, next(day)), None))
+    merge(branch, f"Merge pull request #1195 from syncbot9/{branch}\n\n"
+          "Sync changes from GitHub Docs")
+    expected.append("Name the new payment processor")
+    # GitLab's default merge commit template.
+    repo.checkout("jdoe42-retention", new=True)
+    change("wip")
+    merge("jdoe42-retention", "Merge branch 'jdoe42-retention' into 'main'\n\n"
+          "Keep invoices for ten years, as tax law requires\n\nCloses #4\n\n"
+          "See merge request jdoe42/policies!7")
+    expected.append("Keep invoices for ten years, as tax law requires")
+    # Bitbucket Cloud's default merge message.
+    repo.checkout("feature/jdoe42-cookies", new=True)
+    change("List the analytics cookie")
+    merge("feature/jdoe42-cookies", "Merged in feature/jdoe42-cookies (pull request #9)\n\n"
+          "List the new analytics cookie\n\nApproved-by: Rita Reviewer")
+    expected.append("List the new analytics cookie")
+    # git's own subjects: a local branch ...
+    repo.checkout("jdoe42-typo", new=True)
+    change("Correct the regulator's address")
+    merge("jdoe42-typo", "Merge branch 'jdoe42-typo'\n")
+    expected.append("Correct the regulator's address")
+    # ... a remote-tracking branch whose commit has a summary trailer ...
+    repo.checkout("origin/jdoe42-wip", new=True)
+    change("chat\n\nPolicy-Change: We no longer use a chat widget.")
+    merge("origin/jdoe42-wip", "Merge remote-tracking branch 'origin/jdoe42-wip'\n")
+    expected.append("We no longer use a chat widget.")
+    # ... and a commit by its id, bringing in only boilerplate.
+    repo.checkout("jdoe42-sync", new=True)
+    change("Repo sync")
+    sha = repo.head()
+    merge(sha, f"Merge commit '{sha}'\n")
+    repo.run("branch", "-q", "-D", "jdoe42-sync")
+    expected.append("Updated")
+    return expected[::-1]

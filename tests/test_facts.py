@@ -286,8 +286,8 @@ def test_bad_references_and_contradicted_commitments_warn(app: SphinxTestApp) ->
             "'recipients') 'payfats'; did you mean 'payfast'? Defined: facebook, payfast "
             "[policy.reference]") in warning
     assert "{data-category:contact}" not in warning  # a valid token
-    assert (f"{bad}:7: WARNING: not_done says 'analytics', but the cookie '_ga' ({bad}:2) is "
-            "in the 'statistics' category") in warning
+    assert (f"{bad}:7: WARNING: not_done says 'analytics', but the cookie '_ga' "
+            "(data/bad.yaml:2) is in the 'statistics' category") in warning
     assert (f"{bad}:9: WARNING: processing activity 'blog' names the data category 'identty', "
             "which is not defined under 'data_categories'; did you mean 'identity'?") in warning
     assert "unknown key 'registration' in the top level" in warning

@@ -194,11 +194,13 @@ CASES = [
     # -- duplicates and references ---------------------------------------------------------
     Case("duplicate-recipient", "recipients:\n  - {id: acme, name: A}\n  - {id: acme, name: B}\n",
          data("data", "duplicate-recipient", 3,
-              "the recipient id 'acme' is defined twice; ids must be unique")),
+              "the recipient id 'acme' is defined twice; the first definition is at "
+              "cases/duplicate-recipient.yaml:2. Ids must be unique: this definition replaces "
+              "the first")),
     Case("duplicate-cookie-across-files", COOKIE.replace("name: c", "name: base_cookie"),
          data("data", "duplicate-cookie-across-files", 2,
               "cookie 'base_cookie' (cookie) is declared twice; the first declaration is at "
-              "{srcdir}/data/base.yaml:9. Keep one, or give them different domains")),
+              "data/base.yaml:9. Keep one, or give them different domains")),
     Case("same-cookie-other-domain",
          COOKIE + COOKIE.removeprefix("cookies:\n") + "    domain: shop.example\n",
          page="```{cookie-table}\n:file: {file}\n:columns: name, domain\n```\n",
@@ -280,8 +282,8 @@ CASES = [
               f"allowed{NOT_TEXT}")),
     Case("yaml-alias-bomb", BOMB,
          data("syntax", "yaml-alias-bomb", 1,
-              "the YAML document expands to more than 200,000 values (too many aliases?); "
-              "split it or remove the aliases")),
+              "the YAML document expands to more than 200,000 values (too many aliases or "
+              "merge keys?); split it or remove the aliases")),
     Case("yaml-merge-key-override",
          "x-defaults: &defaults {category: necessary, expiry: P1Y, purpose: merged}\n"
          "cookies:\n  - <<: *defaults\n    name: merged_cookie\n    purpose: Written here.\n",
@@ -296,8 +298,8 @@ CASES = [
               "the key 'name' appears twice in the same mapping; keep one")),
     Case("yaml-merge-key-scalar", "cookies:\n  - name: a\n    <<: 5\n",  # found by hypothesis
          data("syntax", "yaml-merge-key-scalar", 3,
-              "YAML syntax error: expected a mapping or list of mappings for merging, but found "
-              "scalar")),
+              "the merge key '<<' must be followed by a mapping, an alias of one (such as "
+              "*defaults) or a list of them")),
     Case("yaml-huge-number", "facts:\n  big: 1" + "0" * 5000 + "\n",
          data("syntax", "yaml-huge-number", 2,
               "cannot read this value: a number this long cannot be read; write it as text")),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from gitrepo import GitRepo, files_naming_people
+from gitrepo import GitRepo, files_naming_people, hosted_merges
 from policy_testing import policy_warnings, warnings
 
 CONF = """
@@ -427,7 +427,12 @@ def test_parallel_build_gives_the_same_dates(site: GitRepo, build, tmp_path: Pat
 
 
 def test_no_names_or_emails_in_output(site: GitRepo, build) -> None:
-    app = build(site)
+    """Nor the accounts and branches of merges as hosting services write them."""
+    site.write("other.md", OTHER.format(n=1) + "\n```{policy-changelog}\n```\n")
+    site.commit("changelog", date="2020-02-01T00:00:00+00:00")
+    hosted_merges(site, "other.md")
+    app = build(site, confoverrides={"policy_pages": ["other"]})
+    assert "Keep invoices for ten years" in (Path(app.outdir) / "other.html").read_text("utf-8")
     assert files_naming_people(Path(app.outdir)) == []
 
 

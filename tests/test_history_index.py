@@ -19,6 +19,7 @@ from sphinx_policy.history.index import (
     HistoryIndex,
     build_index,
     find_repository_root,
+    rfc3339,
 )
 
 
@@ -143,7 +144,9 @@ def test_committer_date_not_author_date(repo: GitRepo) -> None:
     terms = idx.file("terms.md").last
     assert terms is not None and terms.commit.sha == landed
     assert terms.commit.isoformat() == "2025-02-01T08:00:00+00:00"
-    assert repo.run("log", "-1", "--format=%aI", landed).strip() == "2019-05-05T12:00:00+00:00"
+    # git's own strict ISO form varies by release (``Z`` or ``+00:00``): compare instants.
+    authored = dt.datetime.fromisoformat(repo.run("log", "-1", "--format=%aI", landed).strip())
+    assert authored == dt.datetime(2019, 5, 5, 12, tzinfo=dt.UTC)
     last = idx.file("direct.md").last
     assert last is not None and last.commit.sha == direct
     assert last.commit.isoformat() == "2025-03-01T00:00:00+00:00"
@@ -929,3 +932,20 @@ def test_long_random_history_matches_a_model(repo: GitRepo) -> None:
             oracle = repo.run("log", "--first-parent", "--format=%H", "--", path).split()
             assert shas(history) == oracle, path
     assert sum(1 for p in names if any(r.path != p for r in idx.file(p).revisions)) > 5
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (dt.datetime(2019, 5, 5, 12, tzinfo=dt.UTC), "2019-05-05T12:00:00+00:00"),
+        (dt.datetime(2020, 1, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+         "2020-01-01T08:30:00+09:00"),
+        (dt.datetime(1969, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))),
+         "1969-12-31T23:00:00-03:30"),
+        (dt.datetime(999, 1, 2, 3, 4, 5, tzinfo=dt.UTC), "0999-01-02T03:04:05+00:00"),
+    ],
+)
+def test_one_timestamp_form_everywhere(moment: dt.datetime, written: str) -> None:
+    """Pages, the manifest and the feed write one RFC 3339 form, on every Python."""
+    assert rfc3339(moment) == written
+    assert dt.datetime.fromisoformat(written) == moment

@@ -29,7 +29,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from docutils import nodes
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sphinx.testing.restructuredtext import parse
 from sphinx.testing.util import SphinxTestApp
@@ -233,6 +233,175 @@ def test_safe_url_only_lets_safe_schemes_through(url: str) -> None:
     if result is not None:
         assert urlsplit(result).scheme.lower() in SAFE_SCHEMES
         assert not re.search(r"[\x00-\x1f]", result)
+
+
+# --------------------------------------------------------------------------- hostile classes
+# (issue 17: the class of each red-team finding, not only the one case)
+
+
+def _string_fields(node: dict[str, Any], path: tuple[Any, ...] = (), depth: int = 0
+                   ) -> Iterator[tuple[Any, ...]]:
+    """The path (keys, 0 for a list item) of every text field of the data schema."""
+    node = _resolve(node)
+    if depth > 8:
+        return
+    if "oneOf" in node:
+        for choice in node["oneOf"]:
+            yield from _string_fields(choice, path, depth + 1)
+        return
+    kind = node.get("type")
+    if kind == "string" or (isinstance(kind, list) and "string" in kind):
+        yield path
+    elif kind == "object":
+        for key, child in node.get("properties", {}).items():
+            yield from _string_fields(child, (*path, key), depth + 1)
+    elif kind == "array":
+        yield from _string_fields(node.get("items", {}), (*path, 0), depth + 1)
+
+
+STRING_FIELDS = sorted(set(_string_fields(schema())), key=str)
+
+
+def _at(path: tuple[Any, ...], value: Any) -> Any:
+    """A document holding ``value`` at ``path`` and nothing else."""
+    for step in reversed(path):
+        value = [value] if isinstance(step, int) else {step: value}
+    return value
+
+
+#: Pieces that make patterns backtrack when repeated: separators of emails, URLs, host
+#: names, numbers and durations, and what surrounds them.
+PATHOLOGICAL = ["a@", "@", ".", "a.", " ", "1", "9" * 50, "http://", "https://", "P1Y", "P",
+                "\\", "<", ":", "-", "_", "a", "é", "\t", "::"]
+pathological = st.builds(
+    lambda head, piece, count, tail: head + piece * count + tail,
+    st.sampled_from(["", "a@", "https://", "+", "P", "x"]),
+    st.sampled_from(PATHOLOGICAL),
+    st.integers(min_value=1_000, max_value=60_000),
+    st.sampled_from(["", " ", "!", "@", ".", "x", "\u0000"]),
+)
+
+
+@budget(80)
+@given(path=st.sampled_from(STRING_FIELDS), value=pathological,
+       fmt=st.sampled_from(FORMATS))
+@example(path=("organisation", "email"), value="a@" + "." * 60_000 + " ", fmt="yaml")
+@example(path=("recipients", 0, "website"), value="https://" + "a." * 30_000 + " ", fmt="json")
+def test_long_pathological_strings_in_every_string_field(path: tuple[Any, ...], value: str,
+                                                         fmt: str) -> None:
+    """Tens of thousands of repeated separators in any text field: read, validated and
+    modelled within the time limit (a backtracking pattern takes minutes on these)."""
+    document = _at(path, value)
+    if fmt == "toml":
+        raw = "\n".join(f"{json.dumps(k)} = {_toml_inline(v)}" for k, v in document.items())
+    elif fmt == "json":
+        raw = json.dumps(document)
+    else:
+        raw = yaml.safe_dump(document, allow_unicode=True, width=10**9)
+    load(raw.encode("utf-8"), fmt)
+
+
+def _toml_inline(value: Any) -> str:
+    """A TOML value (JSON strings are TOML strings; mappings as inline tables)."""
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{json.dumps(k)} = {_toml_inline(v)}" for k, v in value.items())
+        return "{" + pairs + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_inline(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+@budget(150)
+@given(
+    width=st.integers(min_value=1, max_value=40),
+    levels=st.lists(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=40),
+                    min_size=1, max_size=12),
+    written=st.lists(st.sampled_from(["k0", "k1", "own", "k3"]), max_size=3, unique=True),
+)
+def test_merge_keys(width: int, levels: list[list[int]], written: list[str]) -> None:
+    """Mappings merging earlier ones (``<<: [*a, *b, *a, ...]``) at any depth and width:
+    never more keys than were written, never past the time limit."""
+    keys = ", ".join(f"k{i}: {i}" for i in range(width))
+    text = f"x-m0: &m0 {{{keys}}}\n"
+    for number, sources in enumerate(levels, 1):
+        aliases = ", ".join(f"*m{min(s, number - 1)}" for s in sources)
+        own = "".join(f", {key}: own" for key in written)
+        text += f"x-m{number}: &m{number} {{<<: [{aliases}]{own}}}\n"
+    part = load(text.encode(), "yaml")
+    if part is None:
+        return  # refused with a reason (the value limit)
+    for number in range(1, len(levels) + 1):
+        merged = part.data[f"x-m{number}"]
+        assert set(merged) <= {f"k{i}" for i in range(width)} | set(written)
+        assert all(merged[key] == "own" for key in written)
+
+
+ID_SECTIONS = ("processing", "recipients", "authorities")
+
+
+@budget(150)
+@given(ids=st.fixed_dictionaries({
+    section: st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=6)
+    for section in (*ID_SECTIONS, "offices")
+}))
+def test_duplicate_ids(ids: dict[str, list[str]]) -> None:
+    """Any ids, repeated or not, in every list that has ids: each repetition is one warning
+    naming the first place, and no processing activity or office is dropped or doubled."""
+    document: dict[str, Any] = {
+        "processing": [{"id": i, "name": f"p{n}", "data": ["x"]}
+                       for n, i in enumerate(ids["processing"])],
+        "recipients": [{"id": i, "name": f"r{n}"} for n, i in enumerate(ids["recipients"])],
+        "authorities": [{"id": i, "name": f"a{n}"} for n, i in enumerate(ids["authorities"])],
+        "organisation": {"name": "X", "offices": [{"id": i, "address": ["1 Road"]}
+                                                  for i in ids["offices"]]},
+    }
+    with time_limit():
+        part = parse_data(json.dumps(document).encode(), "ids.json", "json")
+        data, problems = build_policy_data([(part, "ids.json")])
+    twice = [p for p in problems if "is defined twice" in p.message]
+    expected = sum(len(v) - len(set(v)) for v in ids.values())
+    assert len(twice) == expected, [p.message for p in problems]
+    assert all("the first definition is at ids.json:" in p.message for p in twice)
+    assert [a.name for a in data.processing] == [f"p{n}" for n in range(len(ids["processing"]))]
+    assert data.organisation is not None
+    assert [o.id for o in data.organisation.offices] == ids["offices"]
+    assert sorted(data.recipients) == sorted(set(ids["recipients"]))
+
+
+OVERLAP_FILES = ("_data/processing.yaml", "_data/cookies.yaml", "_data/more/extra.yaml",
+                 "other.yaml")
+OVERLAP_PATTERNS = ["_data/processing.yaml", "_data/*.yaml", "_data/**/*.yaml", "*.yaml",
+                    "**/*.yaml", "_data/../_data/cookies.yaml", "./other.yaml",
+                    "_data/more/../processing.yaml", "_data/link.yaml"]
+
+
+@pytest.fixture(scope="module")
+def overlap_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("overlap")
+    for number, relpath in enumerate(OVERLAP_FILES):
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"cookies:\n  - {{name: c{number}, category: necessary, purpose: p, "
+                        "expiry: P1Y}\n", "utf-8")
+    (root / "_data" / "link.yaml").symlink_to("processing.yaml")
+    return root
+
+
+@budget(150)
+@given(patterns=st.lists(st.sampled_from(OVERLAP_PATTERNS), min_size=1, max_size=6))
+def test_overlapping_patterns(overlap_folder: Any, patterns: list[str]) -> None:
+    """Patterns that match the same files (twice, through '..', through a link): every file
+    is read once, so no cookie is listed twice or "declared twice"."""
+    from sphinx_policy.data.source import WorkingTreeSource
+    from sphinx_policy.data.store import load_project_data
+
+    with time_limit():
+        loaded = load_project_data(WorkingTreeSource(overlap_folder), patterns)
+    names = [cookie.name for cookie in loaded.data.cookies]
+    assert len(names) == len(set(names)), (patterns, names)
+    assert not [p for p in loaded.problems if "declared twice" in p.message]
+    resolved = [(overlap_folder / f).resolve() for f in loaded.files]
+    assert len(resolved) == len(set(resolved))
 
 
 # --------------------------------------------------------------------------- directives

@@ -271,6 +271,27 @@ def test_catalogs_are_complete_and_compiled():
     assert len([m for m in template if m.id]) >= 230
 
 
+def test_compiled_catalog_compared_by_messages_not_bytes(tmp_path):
+    """A .mo from another Babel release (another header) still matches its .po; a .mo
+    missing a translation, or carrying an old one, does not."""
+    po = extract.read(extract._po_path("de"), "de")
+    mo = tmp_path / "sphinx_policy.mo"
+
+    po.fuzzy = False
+    po.version = "elsewhere"  # the header differs, as with any other Babel version
+    mo.write_bytes(extract.compiled(po))
+    assert extract.mo_matches(extract.read(extract._po_path("de"), "de"), mo)
+
+    stale = extract.read(extract._po_path("de"), "de")
+    message = next(m for m in stale if m.id and isinstance(m.id, str) and m.string)
+    message.string = "eine alte Übersetzung"
+    mo.write_bytes(extract.compiled(stale))
+    assert not extract.mo_matches(po, mo)
+
+    mo.write_bytes(extract.compiled(po)[:64])  # truncated
+    assert not extract.mo_matches(po, mo)
+
+
 def test_no_english_left_in_the_extensions_strings(built):
     language, app = built
     assert app.warning.getvalue() == "", app.warning.getvalue()

@@ -158,6 +158,21 @@ def browser() -> Iterator[Any]:
         yield browser
 
 
+#: JavaScript: how each policy table is laid out (and what its cells are labelled).
+TABLE_LAYOUT_JS = """ts => ts.map(t => {
+  const cell = t.querySelector('tbody td'), column = t.closest('.policy');
+  const headers = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const labels = [...t.querySelectorAll('tbody tr:first-child td')]
+    .map(td => td.getAttribute('data-label'));
+  return {scrollWidth: t.scrollWidth, clientWidth: t.clientWidth,
+          right: t.getBoundingClientRect().right,
+          columnRight: column.getBoundingClientRect().right,
+          fontSize: parseFloat(getComputedStyle(cell).fontSize),
+          cellDisplay: getComputedStyle(cell).display,
+          columns: headers.length, headers, labels};
+})"""
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_theme_in_browser_dates_visible_tables_readable(
     built: Built, browser: Any, width: int
@@ -187,17 +202,18 @@ def test_theme_in_browser_dates_visible_tables_readable(
                     assert day in theme_date.inner_text()
                 scroll_width, client_width = page.evaluate(PAGE_WIDTH_JS)
                 assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width}"
-                styles = page.eval_on_selector_all(
-                    "table.policy-table",
-                    """ts => ts.map(t => {
-                         const s = getComputedStyle(t), cell = t.querySelector('td');
-                         return [s.display, s.overflowX,
-                                 parseFloat(getComputedStyle(cell).fontSize)];
-                       })""",
-                )
-                for display, overflow, font_size in styles:
-                    assert (display, overflow) == ("block", "auto")  # scrolls in its own box
-                    assert font_size >= 12
+                tables = page.eval_on_selector_all("table.policy-table", TABLE_LAYOUT_JS)
+                assert tables
+                for table in tables:
+                    # No table scrolls sideways, at any width: it fits its column.
+                    assert table["scrollWidth"] <= table["clientWidth"] + 1, table
+                    assert table["right"] <= table["columnRight"] + 1, table
+                    assert table["fontSize"] >= 12
+                    assert table["labels"] == table["headers"], table  # data-label per cell
+                    if width == 375:  # a phone: label-value rows, not a squeezed table
+                        assert table["cellDisplay"] != "table-cell", table
+                    elif table["columns"] < 5:  # a desktop: narrow tables stay tables
+                        assert table["cellDisplay"] == "table-cell", table
                 count, problems = page.evaluate(
                     UNREACHABLE_CELLS_JS, "table.policy-cookie-table td"
                 )

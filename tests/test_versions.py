@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from gitrepo import GitRepo, files_naming_people
+from gitrepo import GitRepo, files_naming_people, hosted_merges
 from policy_testing import policy_warnings, warnings
 
 from sphinx_policy.versions.manifest import load_schema
@@ -156,19 +156,19 @@ def test_changelog_lists_revisions_newest_first(history: GitRepo, build) -> None
 
 def test_curated_mode_lists_only_summarised_revisions(history: GitRepo, build) -> None:
     history.write("privacy.md", PRIVACY.format(retention="two  years"))
-    history.commit("Repo sync", date="2025-10-01T00:00:00+00:00")
+    history.commit("Reword the retention paragraph", date="2025-10-01T00:00:00+00:00")
     all_mode = build(history)
     texts = [
         li.get_text(" ", strip=True)
         for li in page(all_mode, "privacy.html").select("ul.policy-changelog li")
     ]
-    assert texts[0].startswith("October 1, 2025 : Repo sync")
+    assert texts[0].startswith("October 1, 2025 : Reword the retention paragraph")
     curated = build(history, confoverrides={"policy_changelog_mode": "curated"}, freshenv=True)
     texts = [
         li.get_text(" ", strip=True)
         for li in page(curated, "privacy.html").select("ul.policy-changelog li")
     ]
-    assert len(texts) == 3 and "Repo sync" not in " ".join(texts)
+    assert len(texts) == 3 and "Reword" not in " ".join(texts)
     # ... but the unsummarised revision is still archived
     assert (Path(curated.outdir) / (archive_name(history, history.head()) + ".html")).is_file()
 
@@ -368,7 +368,12 @@ def test_hostile_summaries_are_escaped(history: GitRepo, build) -> None:
 
 
 def test_no_names_or_emails_anywhere(history: GitRepo, build) -> None:
+    """Nor the accounts, branches and reviewers of merges as hosting services write them."""
+    expected = hosted_merges(history, "privacy.md")
     app = build(history)
+    items = page(app, "privacy.html").select("ul.policy-changelog li")
+    assert [li.get_text(" ", strip=True).split(" : ", 1)[1] for li in items[:2]] == [
+        f"{summary} ( this version , what changed )" for summary in expected[:2]]
     assert files_naming_people(Path(app.outdir)) == []
 
 

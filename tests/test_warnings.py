@@ -56,12 +56,14 @@ CASES = [
     Case("missing-file", "cases/missing-file.md:5", "file",
          "the data file 'cases/nothing-here.yaml' does not exist (looked for "
          "{srcdir}/cases/nothing-here.yaml)"),
-    Case("yaml-syntax", "cases/yaml-syntax.yaml:5", "syntax",
-         "YAML syntax error: expected ',' or ']', but got ':' while parsing a flow sequence "
-         "that starts at line 4"),
+    # Syntax errors: the parser's own explanation follows ours and changes with its
+    # releases (Python 3.13 reworded JSON's), so only our part and the line are asserted.
+    # The JSON case is a missing value, which every Python places on the same line (3.13
+    # places a trailing comma on the comma's line, earlier versions on the next).
+    Case("yaml-syntax", "cases/yaml-syntax.yaml:5", "syntax", "YAML syntax error: "),
     Case("duplicate-cookie", "cases/duplicate-cookie.yaml:6", "data",
          "cookie 'twice' (cookie) is declared twice; the first declaration is at "
-         "{srcdir}/cases/duplicate-cookie.yaml:2. Keep one, or give them different domains"),
+         "cases/duplicate-cookie.yaml:2. Keep one, or give them different domains"),
     Case("undefined-recipient", "cases/undefined-recipient.yaml:2", "reference",
          "processing activity 'analytics' names the recipient 'googel', which is not defined "
          "under 'recipients'; did you mean 'google'? Defined: google"),
@@ -112,8 +114,7 @@ CASES = [
          "unknown key 'expirey' in cookies[1] (yaml_options_body); did you mean 'expiry'?",
          doc="body-lines"),
     Case("body-syntax", "cases/body-lines.md:33", "syntax",
-         "in the body of cookie-table: YAML syntax error: expected ',' or ']', but got ':' "
-         "while parsing a flow sequence that starts at line 32", doc="body-lines"),
+         "in the body of cookie-table: YAML syntax error: ", doc="body-lines"),
     Case("body-rst", "cases/body-lines-rst.rst:8", "data",
          "'analitycs' is not accepted for cookies[1] (rst_body) → category",
          doc="body-lines-rst", suffix=".rst"),
@@ -121,23 +122,19 @@ CASES = [
          "cookie 'included_body': expiry 'P2X' is not an ISO 8601 duration",
          doc="body-lines-rst", suffix=".rst"),
     Case("body-rst-syntax", "cases/body-lines-rst.rst:18", "syntax",
-         "in the body of cookie-table: YAML syntax error: expected ',' or ']', but got ':' "
-         "while parsing a flow sequence that starts at line 17", doc="body-lines-rst",
+         "in the body of cookie-table: YAML syntax error: ", doc="body-lines-rst",
          suffix=".rst"),
     Case("json-data", "cases/json-data.json:7", "data",
          "cookie 'json_cookie': expiry 'P1X' is not an ISO 8601 duration"),
-    Case("json-syntax", "cases/json-syntax.json:4", "syntax", "JSON syntax error: Expecting value"),
-    Case("toml-syntax", "cases/toml-syntax.toml:4", "syntax",
-         "TOML syntax error: Illegal character '\\n' (at line 4, column 24)"),
+    Case("json-syntax", "cases/json-syntax.json:4", "syntax", "JSON syntax error: "),
+    Case("toml-syntax", "cases/toml-syntax.toml:4", "syntax", "TOML syntax error: "),
     Case("unknown-fact", "cases/unknown-fact.md:3", "reference",
          "{policy}`organisation.emial` is not defined in the data; did you mean 'email'? "
          "Available here: name, email, offices"),
     Case("unknown-fact-shortcut", "cases/unknown-fact-shortcut.md:3", "reference",
          "{policy}`legal-nam` is not defined in the data; did you mean 'legal-name'?"),
     # Problems in the project's data files (policy_data_files), reported once per build.
-    Case("conf-syntax", "conf-data/syntax.yaml:4", "syntax",
-         "YAML syntax error: found unexpected end of stream while scanning a quoted scalar "
-         "that starts at line 3",
+    Case("conf-syntax", "conf-data/syntax.yaml:4", "syntax", "YAML syntax error: ",
          conf={"policy_data_files": ["conf-data/syntax.yaml"]}),
     Case("conf-no-match", "conf.py:5", "file",
          "policy_data_files: the pattern 'conf-data/missing-*.yaml' matches no file in the "

@@ -13,6 +13,8 @@ hand-written table that misses a key (or documents one that is gone) fails the
 - ``warning-subtypes``: one table of every ``policy.<subtype>`` warning.
 - ``law-catalog`` / ``authority-catalog``: the built-in catalogs.
 - the JSON Schemas are published under ``schemas/`` (their ``$id``) after an HTML build.
+- the documentation's own tables read like policy tables on a phone: stacked into
+  label-value rows where the column is narrow (``StackDocsTables``).
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.directives.code import container_wrapper
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger("policy_docs")
 
-_KEY = re.compile(r"^(?P<key>[\w$.*-]+):(?:[ \t]+(?P<text>.*))?$")
+# Linear-time patterns: no two adjacent repeated parts can match the same character (the
+# text after the separator is stripped in code instead).
+_KEY = re.compile(r"^(?P<key>[\w$.*-]+):(?:[ \t](?P<text>.*))?$")
 
 # -- helpers -----------------------------------------------------------------------------
 
@@ -104,7 +109,7 @@ class _MarkdownCells(SphinxDirective):
                 current = match["key"]
                 if current in entries:
                     raise self.error(f"{self.name}: {current!r} appears twice")
-                entries[current] = [match["text"] or ""]
+                entries[current] = [(match["text"] or "").lstrip(" \t")]
             elif current is not None:
                 entries[current].append(line)
             elif line.strip():
@@ -118,8 +123,8 @@ class _MarkdownCells(SphinxDirective):
 
 # -- docs-example ------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<args>.*)$")
-_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<args>.*)$")
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):(?:\s(?P<value>.*))?$")
 _ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]+)`")
 
 
@@ -129,7 +134,7 @@ def myst_to_colon(lines: list[str]) -> list[str]:
     for line in lines:
         match = _FENCE.match(line)
         if match and match["fence"].startswith("`"):
-            args = f" {match['args']}" if match["args"] else ""
+            args = f" {match['args'].strip()}" if match["args"].strip() else ""
             out.append(":::{" + match["name"] + "}" + args)
         elif re.fullmatch(r"`{3,}", line.strip()):
             out.append(":::")
@@ -149,7 +154,8 @@ def myst_to_rst(lines: list[str]) -> list[str]:
             index += 1
             continue
         fence = match["fence"]
-        out.append(f".. {match['name']}::" + (f" {match['args']}" if match["args"] else ""))
+        args = match["args"].strip()
+        out.append(f".. {match['name']}::" + (f" {args}" if args else ""))
         index += 1
         body: list[str] = []
         in_options = True
@@ -558,25 +564,64 @@ def check_example_facts(app: Any) -> None:
     """Each ``examples/<name>/seed-facts.yaml`` lists the facts of the seed policy the
     example was written from, by their path in the example's ``policy.yaml`` (or in the
     built-in catalogs, ``laws.`` and ``authorities.``). A path that leads nowhere is a
-    warning here; ``tests/test_seed_facts.py`` checks how the page shows each fact."""
-    from pathlib import Path
+    warning here; ``tests/test_seed_facts.py`` checks how the page shows each fact.
 
+    The files are read as sphinx-policy reads data files (safe, with its limits); a file
+    that cannot be read or has the wrong shape is a warning, never a traceback.
+    """
     from sphinx_policy.directives.fact import lookup
 
     for listing in sorted(Path(app.srcdir).glob("examples/*/seed-facts.yaml")):
         policy_file = listing.with_name("policy.yaml")
-        text = listing.read_text("utf-8")
-        facts = (yaml.safe_load(text) or {}).get("facts") or []
-        policy = yaml.safe_load(policy_file.read_text("utf-8")) or {}
-        for fact in facts:
-            path = str(fact.get("path", ""))
+        listing_part, policy_part = _read_example(listing), _read_example(policy_file)
+        if listing_part is None or policy_part is None:
+            continue
+        facts = listing_part.data.get("facts") if isinstance(listing_part.data, dict) else None
+        if not isinstance(facts, list):
+            _example_warning("data", f"{listing.name} has no 'facts' list of the seed's facts",
+                             listing_part, ("facts",))
+            continue
+        if not isinstance(policy_part.data, dict):
+            _example_warning("data", f"{policy_file.name} must be a mapping of sections, not "
+                             f"{type(policy_part.data).__name__}", policy_part, ())
+            continue
+        for index, fact in enumerate(facts):
+            path = fact.get("path") if isinstance(fact, dict) else None
+            if not isinstance(path, str):
+                _example_warning("data", f"{listing.name}: each fact is a mapping with a "
+                                 "'path'", listing_part, ("facts", index))
+                continue
             if path.startswith(("laws.", "authorities.")):
                 continue  # the catalogs: the test renders them
-            found, _ = lookup(policy, path)
+            found, _ = lookup(policy_part.data, path)
             if found is None:
-                line = next((n for n, t in enumerate(text.splitlines(), 1) if path in t), 1)
-                logger.warning(f"the seed fact {path!r} has no value in {policy_file.name}",
-                               location=f"{listing}:{line}")
+                _example_warning("reference", f"the seed fact {path!r} has no value in "
+                                 f"{policy_file.name}", listing_part, ("facts", index))
+
+
+def _read_example(path: Path) -> Any:
+    """The parsed file (``ParsedData``), or None after a warning."""
+    from sphinx_policy.data.parse import DataSyntaxError, parse_data
+    from sphinx_policy.diagnostics import warn
+
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        warn("file", f"cannot compare the example facts: {path.name} cannot be read "
+             f"({err.strerror or err})", location=f"{path}:1")
+        return None
+    try:
+        return parse_data(raw, str(path), "yaml")
+    except DataSyntaxError as err:
+        warn("syntax", f"cannot compare the example facts: {err}",
+             location=f"{path}:{err.line or 1}")
+        return None
+
+
+def _example_warning(subtype: str, message: str, part: Any, path: tuple[Any, ...]) -> None:
+    from sphinx_policy.diagnostics import warn
+
+    warn(subtype, message, location=f"{part.location}:{part.line_of(path)}")
 
 
 def check_accepted_values(app: Any) -> None:
@@ -605,7 +650,26 @@ def publish_schemas(app: Any, exception: Exception | None) -> None:
         (folder / name).write_text(schema_text(package, subfolder, name), "utf-8")
 
 
+class StackDocsTables(SphinxPostTransform):
+    """The docs' own tables get the layout sphinx-policy gives policy tables (label-value
+    rows in a narrow column, no sideways scroll on a phone): each table is marked as a
+    policy table, in a ``policy`` container, which the package's stylesheet styles."""
+
+    default_priority = 199  # before sphinx-policy's own marking of wide tables (200)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if "policy-table" in table["classes"] or not list(table.findall(nodes.thead)):
+                continue
+            table["classes"].append("policy-table")
+            wrapper = nodes.container(classes=["policy", "docs-table-wrapper"])
+            table.replace_self(wrapper)
+            wrapper.append(table)
+
+
 def setup(app: Any) -> None:
+    app.add_post_transform(StackDocsTables)
     app.connect("builder-inited", check_example_facts)
     app.connect("builder-inited", check_accepted_values)
     app.connect("build-finished", publish_schemas)

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from ..data.parse import DataSyntaxError, parse_data
 from .common import EXIT_OK, EXIT_PROBLEMS, Progress, UsageError, shown_path, source_folder
 
 NAME = "check"
@@ -155,10 +156,14 @@ class Directive:
     line: int  # 1-based line of the directive itself
 
 
-_MYST_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
-_MYST_DIRECTIVE = re.compile(r"^\{(?P<name>[^}\s]+)\}\s*(?P<arg>.*)$")
-_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?\s*$")
-_RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w:.-]+)::(?:\s+(?P<arg>.*))?$")
+# Linear-time patterns (they run on every line of every page): no two adjacent quantified
+# parts can match the same character, so a line that does not match fails at once; the
+# parts that may hold spaces are stripped afterwards rather than by the pattern.
+_MYST_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>[^`~:].*)?$")
+_MYST_DIRECTIVE = re.compile(r"^\{(?P<name>[^}\s]+)\}(?P<arg>.*)$")
+_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?:\s(?P<value>.*))?$")
+_RST_DIRECTIVE = re.compile(
+    r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w.-]+(?::[\w.-]+)*)::(?:\s(?P<arg>.*))?$")
 #: Directives whose content is text to show, not markup to look into.
 _LITERAL = {"code", "code-block", "sourcecode", "literalinclude", "highlight", "parsed-literal",
             "docs-example", "raw", "math", "mermaid"}
@@ -169,7 +174,8 @@ def myst_directives(lines: list[str], offset: int = 0) -> Iterator[Directive]:
     index = 0
     while index < len(lines):
         match = _MYST_FENCE.match(lines[index])
-        if not match or (match["fence"][0] == ":" and not match["info"].startswith("{")):
+        info = (match["info"] or "").strip() if match else ""
+        if not match or (match["fence"][0] == ":" and not info.startswith("{")):
             index += 1
             continue
         fence = match["fence"]
@@ -178,7 +184,7 @@ def myst_directives(lines: list[str], offset: int = 0) -> Iterator[Directive]:
         while end < len(lines) and not closing.match(lines[end]):
             end += 1
         inner = lines[index + 1:end]
-        directive = _MYST_DIRECTIVE.match(match["info"].strip())
+        directive = _MYST_DIRECTIVE.match(info)
         if directive:
             name = directive["name"]
             options, skip = _myst_options(inner)
@@ -197,9 +203,9 @@ def _myst_options(inner: list[str]) -> tuple[dict[str, str], int]:
     if inner and inner[0].strip() == "---":
         for end in range(1, len(inner)):
             if inner[end].strip() == "---":
-                try:
-                    loaded = yaml.safe_load("\n".join(inner[1:end])) or {}
-                except yaml.YAMLError:
+                try:  # with the data files' limits (aliases, merge keys, size)
+                    loaded = parse_data("\n".join(inner[1:end]).encode(), "", "yaml").data
+                except DataSyntaxError:
                     loaded = {}
                 return ({str(k): str(v) for k, v in loaded.items()}
                         if isinstance(loaded, dict) else {}), end + 1
@@ -300,7 +306,13 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     from ..data.model import build_policy_data
     from ..data.parse import ParsedData
     from ..data.source import WorkingTreeSource
-    from ..data.store import directive_relpath, inside_project, load_project_data, read_part
+    from ..data.store import (
+        already_read,
+        directive_relpath,
+        inside_project,
+        load_project_data,
+        read_part,
+    )
     from ..data.validate import Problem
     from ..directives.contact import Contact
     from ..directives.cookie_table import CookieTable
@@ -353,6 +365,8 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                         relpath = directive_relpath(docname, name)
                         relpath = inside_project(relpath) or relpath
                         result.files.add(relpath)
+                        if already_read(source, relpath, [*loaded.parts, *page_parts]):
+                            continue  # read once, as the build does
                         part = read_part(source, relpath, new)
                         if part is not None:
                             page_parts.append((part, relpath))
@@ -373,9 +387,10 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     relpath = directive_relpath(docname, directive.options["file"])
                     file = inside_project(relpath)
                     result.files.add(file or relpath)
-                    part = read_part(source, file or relpath, problems)
-                    if part is not None:
-                        parts.append((part, file))
+                    if file is None or not already_read(source, file, parts):
+                        part = read_part(source, file or relpath, problems)
+                        if part is not None:
+                            parts.append((part, file))
                 if any(line.strip() for line in directive.body):
                     result.bodies += 1
                     part = _body_part(directive, cls.body_section, str(path), problems)
@@ -420,7 +435,7 @@ def _role_findings(path: Path, lines: list[str], found: list[Directive],
             match = _MYST_FENCE.match(line)
             in_code = any(code for _fence, code in stack)
             if match:
-                fence, info = match["fence"], match["info"].strip()
+                fence, info = match["fence"], (match["info"] or "").strip()
                 top = stack[-1][0] if stack else None
                 if top and not info and fence[0] == top[0] and len(fence) >= len(top):
                     stack.pop()

@@ -30,13 +30,15 @@ HELP = "the revisions of a page as the build sees them (date, commit, material, 
 DESCRIPTION = """\
 Show the revisions of a page, newest first, exactly as the build computes them for its
 changelog, archived versions and feed: the commits that changed the page, a file it
-includes or a data file it shows, with the summary from the commit's trailer.
+includes or a data file it shows, with the summary from the commit's trailer, or else
+its headline (never a merge subject that git or a hosting service generated).
 
 PAGE is a document name (privacy, legal/cookies) or the path of its source file
 (docs/privacy.md; then the documentation folder is found from it).
 
 Columns: DATE (in policy_timezone), COMMIT (short), MATERIAL (yes for a
-'Policy-Change-Type: material' trailer), SUMMARY. --json prints every field.
+'Policy-Change-Type: material' trailer), SUMMARY. --json prints every field
+("subject" is the headline readers may see, not the raw commit subject).
 Exit code 1 when git cannot be read, 2 for an unknown page or folder.
 """
 

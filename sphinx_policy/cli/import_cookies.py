@@ -16,6 +16,7 @@ privacy portal as ``provider_url``.
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import difflib
 import io
@@ -67,7 +68,15 @@ CATEGORIES = {
     "security": "security",
 }
 
+#: A host name: linear-time (labels cannot overlap the dots between them); at most 253
+#: characters, the limit of a host name.
 _HOSTNAME = re.compile(r"^\.?(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+MAX_HOSTNAME = 253
+#: The data schema's limit on a cookie name.
+MAX_NAME = 256
+#: Characters that cannot be written into a data file (the build refuses them): control
+#: characters (C0, DEL, C1), unpaired surrogates and the non-characters U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def normalise_retention(text: str) -> str:
@@ -92,7 +101,20 @@ class Imported:
 
 def _safe_url(url: str) -> str | None:
     url = url.strip()
-    return url if re.match(r"^https?://\S+$", url, re.IGNORECASE) else None
+    return url if len(url) <= 2000 and re.match(r"^https?://\S+$", url, re.IGNORECASE) else None
+
+
+def _clean_row(row: dict[str, str]) -> tuple[dict[str, str], bool]:
+    """The row with control characters replaced by spaces (tabs and line breaks too: every
+    value is one line); and whether any other control character was there."""
+    cleaned, found = {}, False
+    for key, value in row.items():
+        text = value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+        if _CONTROL.search(text):
+            found = True
+            text = " ".join(_CONTROL.sub(" ", text).split())
+        cleaned[key] = text
+    return cleaned, found
 
 
 def convert(rows: list[dict[str, str]], *, platform: str | None = None,
@@ -101,17 +123,25 @@ def convert(rows: list[dict[str, str]], *, platform: str | None = None,
     from ..data.durations import DurationError, parse_duration
 
     result = Imported()
-    seen: dict[tuple[str, str | None], int] = {}
+    seen: dict[tuple[str, str | None, str | None], int] = {}
     progress = Progress("importing", len(rows))
     with progress:
         for number, row in enumerate(rows, 2):  # line 1 is the header
             progress.update(number - 1)
             where = f"{source}:{number}"
+            row, had_control = _clean_row(row)
+            if had_control:
+                result.notes.append(f"{where}: control characters removed (a data file "
+                                    "cannot hold them)")
             if platform and (row.get("Platform") or "").strip().lower() != platform.lower():
                 continue
             name = (row.get("Cookie / Data Key name") or "").strip()
             if not name:
                 result.skipped.append(f"{where}: no cookie name; row left out")
+                continue
+            if len(name) > MAX_NAME:
+                result.skipped.append(f"{where}: the cookie name has {len(name):,} characters, "
+                                      f"more than the limit of {MAX_NAME}; row left out")
                 continue
             if (row.get("Wildcard match") or "").strip() in ("1", "true", "True", "yes") and (
                 "*" not in name
@@ -150,30 +180,69 @@ def convert(rows: list[dict[str, str]], *, platform: str | None = None,
                                     "duration; written as 'not stated'")
             cookie["expiry"] = expiry
             domain = (row.get("Domain") or "").strip()
-            if domain and _HOSTNAME.match(domain):
+            if domain and len(domain) <= MAX_HOSTNAME and _HOSTNAME.match(domain):
                 cookie["domain"] = domain
             elif domain:
                 cookie["notes"] = f"Domain: {domain}"
-            key = (name, cookie.get("domain"))
+            # The same name from another provider (two ad networks' "uid") is another cookie.
+            key = (name, cookie.get("provider"), cookie.get("domain"))
             if key in seen:
-                result.notes.append(f"{where}: {name} repeats row {seen[key]}; left out")
+                result.notes.append(f"{where}: {name} repeats row {seen[key]} (same name, "
+                                    "provider and domain); left out")
                 continue
             seen[key] = number
             result.cookies.append(cookie)
     return result
 
 
+def decode_csv(raw: bytes, source: str) -> tuple[str, str | None]:
+    """The CSV's text and, when it was not UTF-8, a note saying how it was read.
+
+    Spreadsheet programs save CSVs as UTF-8 with a byte-order mark, UTF-16 (with one) or
+    in the system's 8-bit code page (Windows-1252, a superset of Latin-1's printable
+    characters)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise UsageError(f"{source} starts with a {encoding.upper()} byte-order mark "
+                                 f"but is not {encoding.upper()} text (byte {err.start:,}); "
+                                 "save it again as UTF-8") from None
+            return text, (None if encoding == "utf-8-sig" else
+                          f"{source}: read as {encoding.upper()} (its byte-order mark says so)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        where = raw[: err.start].count(b"\n") + 1
+    try:
+        text, encoding = raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:  # five bytes cp1252 leaves undefined; Latin-1 has them all
+        text, encoding = raw.decode("latin-1"), "Latin-1"
+    return text, (f"{source}: not UTF-8 (line {where}); read as {encoding}. Check the "
+                  "accented letters in the result, or save the CSV as UTF-8")
+
+
 def read_rows(text: str, source: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise UsageError(
+                f"{source} is not in the Open Cookie Database layout: no column "
+                f"{', '.join(repr(m) for m in missing)}. Expected: {','.join(COLUMNS)}"
+            )
+        return [{k: v or "" for k, v in row.items() if k} for row in reader]
+    except csv.Error as err:
         raise UsageError(
-            f"{source} is not in the Open Cookie Database layout: no column "
-            f"{', '.join(repr(m) for m in missing)}. Expected: {','.join(COLUMNS)}"
-        )
-    return [{k: v or "" for k, v in row.items() if k} for row in reader]
+            f"{source}:{reader.line_num}: this is not a CSV row that can be read ({err}); "
+            f"a field may be longer than {csv.field_size_limit():,} characters (an unclosed "
+            "quote makes the rest of the file one field) or hold a NUL byte"
+        ) from None
 
 
 def to_yaml(imported: Imported, source: str) -> str:
@@ -201,12 +270,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.csv == "-":
-        text, source = sys.stdin.read(), "stdin"
+        raw, source = sys.stdin.buffer.read(), "stdin"
     else:
         path = Path(args.csv)
         if not path.is_file():
-            raise UsageError(f"{args.csv}: no such file")
-        text, source = path.read_text("utf-8-sig"), path.name
+            raise UsageError(f"{shown_path(args.csv)}: no such file")
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            raise UsageError(f"{shown_path(args.csv)}: cannot be read ({err.strerror})") from None
+        source = path.name
+    text, encoding_note = decode_csv(raw, source)
+    if encoding_note:
+        print(encoding_note, file=sys.stderr)
     rows = read_rows(text, source)
     if args.platform:
         platforms = sorted({(r.get("Platform") or "").strip() for r in rows} - {""})

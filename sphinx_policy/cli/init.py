@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -52,7 +53,13 @@ FILES = {
     "gitignore": ".gitignore",
     "readthedocs.yaml": ".readthedocs.yaml",
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: An email address: linear-time (the domain's parts cannot overlap), at most 254 characters.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
+MAX_EMAIL = 254
+
+
+def _is_email(text: str) -> bool:
+    return len(text) <= MAX_EMAIL and _EMAIL.match(text) is not None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,7 +127,7 @@ def answers(args: argparse.Namespace) -> tuple[str, list[str], str]:
                                    "pipeda, fadp)", ", ".join(DEFAULT_JURISDICTIONS))])
             except UsageError as err:
                 print(err, file=sys.stderr)
-        while email is None or not _EMAIL.match(email):
+        while email is None or not _is_email(email):
             if email is not None:
                 print(f"{email!r} is not an email address", file=sys.stderr)
             email = _ask("Privacy contact email", DEFAULT_EMAIL)
@@ -128,8 +135,9 @@ def answers(args: argparse.Namespace) -> tuple[str, list[str], str]:
     email = (email or DEFAULT_EMAIL).strip()
     if not name:
         raise UsageError("the organisation's name must not be empty")
-    if not _EMAIL.match(email):
-        raise UsageError(f"{email!r} is not an email address")
+    if not _is_email(email):
+        raise UsageError(f"{email[:80]!r} is not an email address (at most {MAX_EMAIL} "
+                         "characters, e.g. privacy@example.org)")
     return name, laws or list(DEFAULT_JURISDICTIONS), email
 
 
@@ -180,8 +188,51 @@ def render_files(name: str, laws: list[str], email: str, *, url: str | None = No
     return files
 
 
-def _git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def _repository_of(folder: Path) -> Path | None:
+    """The top folder of the git repository ``folder`` is in, or None outside any.
+
+    When a folder at or above it holds ``.git`` but git refuses it (e.g. "dubious
+    ownership"), git's error is raised: a new repository must not be nested in it."""
+    try:
+        top = _git(folder, "rev-parse", "--show-toplevel")
+    except subprocess.CalledProcessError:
+        resolved = folder.resolve()
+        if any((parent / ".git").exists() for parent in (resolved, *resolved.parents)):
+            raise
+        return None
+    return Path(top) if top else None
+
+
+def commit_written(folder: Path, written: list[Path]) -> str:
+    """Commit exactly the files ``init`` wrote, and say what was done.
+
+    Inside an existing repository (``folder`` or any folder above it) the files are
+    committed there: a repository nested in another would be recorded by the outer one as
+    a bare link, and its clones would lose the files. Only the written files are staged
+    and committed (``git add -- <files>``, ``git commit -- <files>``): the user's other
+    changes, staged or not, and untracked files such as ``.env``, stay out of the commit.
+    """
+    top = _repository_of(folder)
+    created = top is None
+    if created:
+        _git(folder, "init", "-q")
+    if not written:
+        return ("Created a new git repository; nothing to commit (every file existed)."
+                if created else "Nothing committed: every file existed.")
+    paths = [os.path.relpath(target, folder) for target in written]
+    _git(folder, "add", "--", *paths)
+    _git(folder, "commit", "-q", "-m", "First version of our policies",
+         "-m", "Policy-Change: First published.", "--", *paths)
+    count = f"{len(written)} file{'s' if len(written) != 1 else ''}"
+    if created:
+        return f"Created a new git repository in {folder} and committed the {count} written."
+    return (f"Committed the {count} written to the existing git repository at {top} "
+            "(nothing else was staged or committed).")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -217,16 +268,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {target.relative_to(folder).as_posix()}")
     if args.git:
         try:
-            if not (folder / ".git").exists():
-                _git(folder, "init", "-q")
-            _git(folder, "add", "-A")
-            _git(folder, "commit", "-q", "-m", "First version of our policies",
-                 "-m", "Policy-Change: First published.")
+            print(commit_written(folder, written))
         except subprocess.CalledProcessError as err:
             stderr = err.stderr.decode("utf-8", "replace").strip() if err.stderr else ""
             print(f"git failed: {stderr or err}", file=sys.stderr)
             return EXIT_PROBLEMS
-        print("Committed to a new git repository.")
     print("\nNext steps:")
     print(f"  sphinx-policy check {folder}")
     print(f"  sphinx-build -W -b html {folder} {folder / '_build' / 'html'}")

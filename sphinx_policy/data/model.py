@@ -221,8 +221,9 @@ class _Builder:
         self.problems: list[Problem] = []
         self.data = PolicyData()
         self.raw: dict[str, Any] = {}
-        self.seen_cookies: dict[tuple[str, str | None, str], Origin] = {}
+        self.seen_cookies: dict[tuple[str, str | None, str, str | None], Origin] = {}
         self.officer_origins: list[Origin] = []
+        self.office_origins: list[Origin] = []
         self._origins: dict[tuple[str, str], Origin] = {}
         #: ``{kind:id}`` references written in free text, checked once all parts are read.
         self.references: list[tuple[Reference, Origin]] = []
@@ -257,6 +258,11 @@ class _Builder:
                         Origin(part.location, part.line_of((section, "officers", i)), relpath)
                         for i in range(len(value["officers"]))
                     ]
+                if section == "organisation" and isinstance(value.get("offices"), list):
+                    self.office_origins = [
+                        Origin(part.location, part.line_of((section, "offices", i)), relpath)
+                        for i in range(len(value["offices"]))
+                    ]
 
     # -- list sections -------------------------------------------------------------
     def _duration(self, raw: dict[str, Any], key: str, what: str, origin: Origin,
@@ -280,15 +286,18 @@ class _Builder:
         name = _text(raw.get("name")) or ""
         category = CATEGORY_ALIASES.get(str(raw.get("category", "")).lower(), "unclassified")
         storage = STORAGE_ALIASES.get(str(raw.get("storage", "cookie")).lower(), "cookie")
-        expiry = self._duration(raw, "expiry", f"cookie {name!r}", origin, part, path)
+        expiry = self._duration(raw, "expiry", f"cookie {_shown(name)}", origin, part, path)
         domain = _text(raw.get("domain"))
-        key = (name, domain, storage)
+        provider = _text(raw.get("provider"))
+        # Two providers may set a cookie of the same name (two ad networks' "uid").
+        key = (name, domain, storage, provider)
         if name and key in self.seen_cookies:
             first = self.seen_cookies[key]
             self.problem(
                 "data",
-                f"cookie {name!r} ({storage}{', ' + domain if domain else ''}) is declared twice; "
-                f"the first declaration is at {first.location}:{first.line}. Keep one, or give "
+                f"cookie {_shown(name)} ({storage}{', ' + _clip(domain) if domain else ''}) is "
+                "declared twice; "
+                f"the first declaration is at {_where(first)}. Keep one, or give "
                 "them different domains",
                 origin,
             )
@@ -300,7 +309,7 @@ class _Builder:
                 purpose=_text(raw.get("purpose")) or "",
                 expiry=expiry,
                 origin=origin,
-                provider=_text(raw.get("provider")),
+                provider=provider,
                 provider_url=_text(raw.get("provider_url")),
                 party=_text(raw.get("party")),
                 domain=domain,
@@ -381,8 +390,8 @@ class _Builder:
                         path: DataPath) -> None:
         rid = _text(raw.get("id")) or ""
         if rid in self.data.recipients:
-            self.problem("data", f"the recipient id {rid!r} is defined twice; ids must be unique",
-                         origin)
+            self._twice("the recipient id", rid, self._origins[("recipients", rid)], origin,
+                        "this definition replaces the first")
         self.data.recipients[rid] = Recipient(
             id=rid,
             name=_text(raw.get("name")) or rid,
@@ -398,7 +407,11 @@ class _Builder:
     def _add_authorities(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
                          path: DataPath) -> None:
         aid = _text(raw.get("id")) or ""
-        self.data.authorities.setdefault(aid, {}).update(raw)
+        if aid in self.data.authorities:
+            self._twice("the authority id", aid, self._origins[("authorities", aid)], origin,
+                        "this definition replaces the first")
+        self.data.authorities[aid] = dict(raw)
+        self._origins[("authorities", aid)] = origin
 
     def _add_jurisdictions(self, raw: Any, origin: Origin, part: ParsedData,
                            path: DataPath) -> None:
@@ -408,8 +421,22 @@ class _Builder:
         if law_id is None:
             self.problem("reference", unknown_law_message(law), origin)
             return
+        first = self._origins.get(("jurisdictions", law_id))
+        if first is not None:
+            self._twice("the jurisdiction", law_id, first, origin, "keep one")
         self.data.jurisdictions.append(Jurisdiction(law_id, authority))
-        self._origins[("jurisdictions", law_id)] = origin
+        self._origins.setdefault(("jurisdictions", law_id), origin)
+
+    def _twice(self, what: str, ident: str, first: Origin, origin: Origin,
+               outcome: str) -> None:
+        """Report an id given twice, naming both places (this one is ``origin``)."""
+        self.problem(
+            "data",
+            f"{what} {_shown(ident)} is defined twice; the first definition is at "
+            f"{_where(first)}. "
+            f"Ids must be unique: {outcome}",
+            origin,
+        )
 
     # -- finishing -------------------------------------------------------------------
     def finish(self) -> PolicyData:
@@ -447,8 +474,37 @@ class _Builder:
             )
         data.rights = self.raw.get("rights", {})
         data.facts = self.raw.get("facts", {})
+        self._check_duplicate_ids()
         self._check_references()
         return data
+
+    def _check_duplicate_ids(self) -> None:
+        """Ids of list items the model keeps as lists: every item is kept and shown, and a
+        second use of an id is reported at its line, naming the first."""
+        first: dict[tuple[str, str], Origin] = {}
+
+        def check(kind: str, ident: str | None, origin: Origin, outcome: str) -> None:
+            if not ident:
+                return
+            if (kind, ident) in first:
+                self._twice(kind, ident, first[(kind, ident)], origin, outcome)
+            else:
+                first[(kind, ident)] = origin
+
+        for activity in self.data.processing:
+            check("the processing activity id", activity.id, activity.origin,
+                  "both activities are shown; give each its own id")
+        org = self.data.organisation
+        if org is not None:
+            for index, office in enumerate(org.offices):
+                origin = (self.office_origins[index] if index < len(self.office_origins)
+                          else Origin("organisation", 1))
+                check("the office id", office.id, origin,
+                      "both offices are shown, and references to the id use the first")
+            for index, officer in enumerate(org.officers):
+                origin = (self.officer_origins[index] if index < len(self.officer_origins)
+                          else Origin("organisation", 1))
+                check("the officer id", officer.id, origin, "both officers are shown")
 
     def _check_references(self) -> None:
         data = self.data
@@ -508,7 +564,6 @@ class _Builder:
                         origin,
                     )
 
-
     def _check_not_done(self) -> None:
         """A commitment the data contradicts ("no analytics" beside a statistics cookie)."""
         data = self.data
@@ -519,11 +574,10 @@ class _Builder:
             categories, special = check
             for cookie in data.cookies:
                 if cookie.category in categories:
-                    where = cookie.origin
                     self.problem(
                         "data",
-                        f"not_done says {item.practice!r}, but the cookie {cookie.name!r} "
-                        f"({where.location}:{where.line}) is in the {cookie.category!r} "
+                        f"not_done says {item.practice!r}, but the cookie {_shown(cookie.name)} "
+                        f"({_where(cookie.origin)}) is in the {cookie.category!r} "
                         "category: remove the commitment, or the cookie, or correct its "
                         "category",
                         item.origin,
@@ -534,10 +588,26 @@ class _Builder:
                         self.problem(
                             "data",
                             f"not_done says {item.practice!r}, but the processing activity "
-                            f"{_activity_label(activity)!r} ({activity.origin.location}:"
-                            f"{activity.origin.line}) has special_category: true",
+                            f"{_shown(_activity_label(activity))} ({_where(activity.origin)}) "
+                            "has special_category: true",
                             item.origin,
                         )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """A value as quoted in a message: at most ``limit`` characters (a 2 MB name must not
+    make a 2 MB warning)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(text: str) -> str:
+    return repr(_clip(text))
+
+
+def _where(origin: Origin) -> str:
+    """``file:line`` for a message: the project-relative path when known (not the absolute
+    path of the working tree)."""
+    return f"{origin.relpath or origin.location}:{origin.line}"
 
 
 def _activity_label(activity: Activity) -> str:
@@ -553,8 +623,12 @@ def unknown_law_message(law: Any) -> str:
 
 
 def _deep_merge(target: dict[str, Any], update: dict[str, Any]) -> None:
+    """Merge ``update`` into ``target``, copying its mappings: the parsed files are shared
+    (one parse per content, see ``store.parse_blob``) and must never change."""
     for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if isinstance(value, dict):
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
             _deep_merge(target[key], value)
         else:
             target[key] = value

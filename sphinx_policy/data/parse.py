@@ -54,6 +54,8 @@ class ParsedData:
     first_line: int = 1  # line of the file's first line in ``location`` (directive bodies)
     lines: dict[DataPath, int] = field(default_factory=dict)
     text: str = ""
+    #: The content's git blob id when it was read from a file (see ``store.parse_blob``).
+    key: str | None = None
 
     def line_of(self, path: DataPath) -> int:
         """1-based line of the value at ``path``, or of its nearest known ancestor."""
@@ -142,46 +144,33 @@ def _parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[DataPath, int
         return {}, {(): 1}
     lines: dict[DataPath, int] = {}
     budget = [MAX_NODES]
+    merged_cache: dict[int, list[tuple[yaml.Node, yaml.Node]]] = {}
 
     def convert(node: yaml.Node, path: DataPath) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise DataSyntaxError(
-                f"the YAML document expands to more than {MAX_NODES:,} values "
-                "(too many aliases?); split it or remove the aliases",
-                node.start_mark.line + 1,
-            )
+        _spend(budget, node)
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTION_TAGS:
             # e.g. !!python/object/apply:... or !!set on a mapping or list: refused like
             # a tagged scalar, never silently read as a plain mapping or list.
             raise _tag_error(node)
         if isinstance(node, yaml.MappingNode):
-            explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
-            try:
-                loader.flatten_mapping(node)  # resolves YAML merge keys ("<<")
-            except yaml.MarkedYAMLError as err:  # "<<" followed by a scalar
-                mark = err.problem_mark or node.start_mark
-                raise DataSyntaxError(f"YAML syntax error: {err.problem}", mark.line + 1) from None
             # Merged pairs come first; a key written here overrides a merged one (the
             # YAML merge rule), a key written twice here is a mistake.
-            merged = len(node.value) - explicit
-            result: dict[str, Any] = {}
-            written: set[str] = set()
-            for position, (key_node, value_node) in enumerate(node.value):
-                key = _scalar(loader, key_node)
-                if not isinstance(key, str | int | float | bool) or key is None:
+            merged, explicit = _merge_pairs(loader, node, budget, merged_cache)
+            written: dict[str, yaml.Node] = {}
+            for key_node, value_node in explicit:
+                key = _key(loader, key_node)
+                if key in written:
                     raise DataSyntaxError(
-                        "a mapping key must be plain text", key_node.start_mark.line + 1
+                        f"the key {key!r} appears twice in the same mapping; keep one",
+                        key_node.start_mark.line + 1,
                     )
-                key = str(key)
-                if position >= merged:
-                    if key in written:
-                        raise DataSyntaxError(
-                            f"the key {key!r} appears twice in the same mapping; keep one",
-                            key_node.start_mark.line + 1,
-                        )
-                    written.add(key)
+                written[key] = value_node
+            result: dict[str, Any] = {}
+            for key_node, value_node in merged:
+                key = _key(loader, key_node)
+                result[key] = convert(written.pop(key, value_node), (*path, key))
+            for key, value_node in written.items():
                 result[key] = convert(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -189,6 +178,92 @@ def _parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[DataPath, int
         return _scalar(loader, node)
 
     return convert(node, ()), lines
+
+
+def _spend(budget: list[int], node: yaml.Node, count: int = 1) -> None:
+    """Count ``count`` values (or merged pairs) against the document's budget."""
+    budget[0] -= count
+    if budget[0] < 0:
+        raise DataSyntaxError(
+            f"the YAML document expands to more than {MAX_NODES:,} values "
+            "(too many aliases or merge keys?); split it or remove the aliases",
+            node.start_mark.line + 1,
+        )
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _key(loader: yaml.SafeLoader, key_node: yaml.Node) -> str:
+    key = _scalar(loader, key_node)
+    if not isinstance(key, str | int | float | bool) or key is None:
+        raise DataSyntaxError("a mapping key must be plain text", key_node.start_mark.line + 1)
+    return str(key)
+
+
+def _merge_pairs(
+    loader: yaml.SafeLoader,
+    node: yaml.MappingNode,
+    budget: list[int],
+    cache: dict[int, list[tuple[yaml.Node, yaml.Node]]],
+) -> tuple[list[tuple[yaml.Node, yaml.Node]], list[tuple[yaml.Node, yaml.Node]]]:
+    """``(merged, explicit)`` pairs of a mapping, resolving YAML merge keys (``<<``).
+
+    Done here rather than by PyYAML's ``flatten_mapping``, which (before 6.0.4) copies
+    merged pairs again for every alias, so that a few hundred bytes of nested merges
+    grow to gigabytes. Here each mapping's merged pairs are worked out once (cached by
+    node), keep one pair per key (the first source wins, as in YAML), and every pair
+    counts against the document's value budget as it is built.
+    """
+    explicit: list[tuple[yaml.Node, yaml.Node]] = []
+    sources: list[yaml.MappingNode] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE_TAG:
+            explicit.append((key_node, value_node))
+            continue
+        if isinstance(value_node, yaml.MappingNode):
+            sources.append(value_node)
+        elif isinstance(value_node, yaml.SequenceNode) and all(
+            isinstance(item, yaml.MappingNode) for item in value_node.value
+        ):
+            sources.extend(value_node.value)
+        else:
+            raise DataSyntaxError(
+                "the merge key '<<' must be followed by a mapping, an alias of one (such as "
+                "*defaults) or a list of them",
+                value_node.start_mark.line + 1,
+            )
+    if not sources:
+        return [], explicit
+    merged: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for source in sources:  # the first source that has a key gives its value
+        pairs = _all_pairs(loader, source, budget, cache)
+        _spend(budget, node, len(pairs))  # every pair looked at counts, kept or not
+        for key_node, value_node in pairs:
+            key = _key(loader, key_node)
+            if key not in merged:
+                merged[key] = (key_node, value_node)
+    return list(merged.values()), explicit
+
+
+def _all_pairs(
+    loader: yaml.SafeLoader,
+    node: yaml.MappingNode,
+    budget: list[int],
+    cache: dict[int, list[tuple[yaml.Node, yaml.Node]]],
+) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Every pair a merge source contributes (its own merges resolved), computed once."""
+    if id(node) in cache:
+        return cache[id(node)]
+    if node.tag not in _PLAIN_COLLECTION_TAGS:
+        raise _tag_error(node)
+    cache[id(node)] = []  # a mapping merged into itself contributes nothing more
+    merged, explicit = _merge_pairs(loader, node, budget, cache)
+    pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in [*merged, *explicit]:
+        pairs[_key(loader, key_node)] = (key_node, value_node)  # written keys override
+    cache[id(node)] = list(pairs.values())
+    return cache[id(node)]
 
 
 _COMPOSER_PROBLEMS = frozenset({"but found another document", "second occurrence"})
@@ -331,16 +406,37 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+#: Digits in a number Python refuses to read (its int_max_str_digits is 4300).
+_LONG_NUMBER = 4000
+
+
 def _long_number_line(text: str) -> int | None:
-    match = re.search(r"\d{4000,}", text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    """The line of the first run of at least 4,000 digits. Each run of digits is matched
+    once (``\\d+`` cannot overlap itself), so this is linear in the text's length;
+    ``\\d{4000,}`` with ``re.search`` restarts at every digit and is quadratic."""
+    for match in _DIGITS.finditer(text):
+        if match.end() - match.start() >= _LONG_NUMBER:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
-def _plain_tree(value: Any) -> Any:
+_DIGITS = re.compile(r"\d+")
+
+
+def _plain_tree(value: Any, budget: list[int] | None = None) -> Any:
+    """The value with dates as ISO text and bad characters refused, counting every value
+    against the same limit as YAML's (:data:`MAX_NODES`)."""
+    if budget is None:
+        budget = [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise DataSyntaxError(
+            f"the document holds more than {MAX_NODES:,} values; split it into several files"
+        )
     if isinstance(value, Mapping):
-        return {_plain(str(k)): _plain_tree(v) for k, v in value.items()}
+        return {_plain(str(k)): _plain_tree(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain_tree(v) for v in value]
+        return [_plain_tree(v, budget) for v in value]
     return _plain(value)
 
 

@@ -8,6 +8,9 @@ body on top, and only the problems new to those parts are reported at the direct
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,7 +56,7 @@ def read_part(source: DataSource, relpath: str, problems: list[Problem]) -> Pars
         ))
         return None
     try:
-        return parse_data(source.read_bytes(relpath), location, fmt)
+        return parse_blob(source.read_bytes(relpath), location, fmt)
     except DataSyntaxError as err:
         problems.append(Problem("syntax", str(err), location, err.line))
     except DataFileError as err:
@@ -61,10 +64,77 @@ def read_part(source: DataSource, relpath: str, problems: list[Problem]) -> Pars
     return None
 
 
+# -- one parse per blob ------------------------------------------------------------------
+
+#: Called with ``(blob id, location)`` each time a data file's content is actually parsed
+#: (not served from the cache): for tools and tests that count the work done.
+PARSE_HOOKS: list[Callable[[str, str], None]] = []
+
+#: Most bytes of data-file content whose parsed form is kept (least recently used first out).
+CACHE_BYTES = 64_000_000
+
+
+def blob_id(raw: bytes) -> str:
+    """The git blob id of ``raw`` (what ``git hash-object`` prints): the same content has the
+    same id in the working tree and in every revision."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class _Parsed:
+    """A parse, without the location it was read at: the data, or the syntax error."""
+
+    result: ParsedData | None
+    error: DataSyntaxError | None
+    size: int
+
+
+_BLOBS: OrderedDict[tuple[str, str], _Parsed] = OrderedDict()
+_BLOB_BYTES = [0]
+
+
+def parse_blob(raw: bytes, location: str, fmt: str) -> ParsedData:
+    """``parse_data(raw, location, fmt)``, parsing each content (blob id) once: a build that
+    renders archived revisions reads the same data file at many commits, mostly unchanged.
+
+    The parsed values are shared between the callers: they are read, never changed (see
+    ``model._deep_merge``).
+    """
+    key = (blob_id(raw), fmt)
+    cached = _BLOBS.get(key)
+    if cached is None:
+        for hook in PARSE_HOOKS:
+            hook(key[0], location)
+        try:
+            cached = _Parsed(parse_data(raw, location, fmt), None, len(raw))
+        except DataSyntaxError as err:
+            cached = _Parsed(None, err, len(raw))
+        _BLOBS[key] = cached
+        _BLOB_BYTES[0] += cached.size
+        while _BLOB_BYTES[0] > CACHE_BYTES and len(_BLOBS) > 1:
+            _, dropped = _BLOBS.popitem(last=False)
+            _BLOB_BYTES[0] -= dropped.size
+    else:
+        _BLOBS.move_to_end(key)
+    if cached.error is not None:
+        raise DataSyntaxError(str(cached.error), cached.error.line)
+    assert cached.result is not None
+    found = cached.result
+    return ParsedData(found.data, location, found.first_line, found.lines, found.text,
+                      key=key[0])
+
+
+def clear_blob_cache() -> None:
+    """Forget every parse (each build starts afresh; see :func:`project_data`)."""
+    _BLOBS.clear()
+    _BLOB_BYTES[0] = 0
+
+
 def load_project_data(source: DataSource, patterns: list[str]) -> LoadedData:
     problems: list[Problem] = []
     parts: list[tuple[ParsedData, str | None]] = []
     files: list[str] = []
+    seen: set[str] = set()
     for pattern in patterns:
         try:
             matches = source.glob(pattern)
@@ -80,6 +150,12 @@ def load_project_data(source: DataSource, patterns: list[str]) -> LoadedData:
                 None,
             ))
         for relpath in matches:
+            # A file matched by several patterns (or by a pattern and its own name, or
+            # through a link) is read once, where it is first matched.
+            identity = file_identity(source, relpath)
+            if identity in seen:
+                continue
+            seen.add(identity)
             files.append(relpath)
             part = read_part(source, relpath, problems)
             if part is not None:
@@ -87,6 +163,24 @@ def load_project_data(source: DataSource, patterns: list[str]) -> LoadedData:
     problems.extend(_skipped_spellings(source, patterns, set(files)))
     data, data_problems = build_policy_data(parts)
     return LoadedData(data, problems + data_problems, parts, files)
+
+
+def file_identity(source: DataSource, relpath: str) -> str:
+    """What makes two paths the same data file: the path with links followed (working
+    tree), or the normalised path (a git revision, where a path names one blob)."""
+    try:
+        if isinstance(source, WorkingTreeSource):
+            return source.path(relpath).as_posix()
+        return normalise_relpath(relpath)
+    except DataFileError:
+        return relpath
+
+
+def already_read(source: DataSource, relpath: str,
+                 parts: list[tuple[ParsedData, str | None]]) -> bool:
+    """Whether ``relpath`` is one of the files of ``parts`` (read once, not twice)."""
+    identity = file_identity(source, relpath)
+    return any(rel is not None and file_identity(source, rel) == identity for _, rel in parts)
 
 
 #: The other spellings of a data file's suffix that people use.
@@ -126,6 +220,8 @@ _PROJECT_CACHE: dict[tuple[str, str, tuple[str, ...]], LoadedData] = {}
 def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
     source = current_source(env)
     key = (source.label, str(env.srcdir), tuple(env.config.policy_data_files))
+    if refresh:
+        clear_blob_cache()
     if refresh or key not in _PROJECT_CACHE:
         _PROJECT_CACHE[key] = load_project_data(source, list(env.config.policy_data_files))
     return _PROJECT_CACHE[key]
@@ -194,6 +290,8 @@ def add_page_data(env: BuildEnvironment, relpaths: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     source = current_source(env)
     for relpath in relpaths:
+        if already_read(source, relpath, [*loaded.parts, *page.parts]):
+            continue  # its facts are in already: read twice, every row would show twice
         part = read_part(source, relpath, problems)
         if part is not None:
             page.parts.append((part, relpath))

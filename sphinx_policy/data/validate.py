@@ -7,7 +7,9 @@ The messages say what is wrong, where (file:line) and what is accepted, with a
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
+import re
 import reprlib
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +22,9 @@ if TYPE_CHECKING:  # jsonschema is imported on first use: a build without data n
     import jsonschema
 
 SCHEMA_FILE = "policy-data.schema.json"
+
+#: Most schema problems reported for one file (or directive body).
+MAX_PROBLEMS = 100
 
 
 @cache
@@ -70,11 +75,16 @@ def describe_path(data: Any, path: DataPath) -> str:
                 parts.append(label)
                 continue
             name = node.get("name") or node.get("id") if isinstance(node, dict) else None
-            parts.append(f"{label} ({name})" if isinstance(name, str) else label)
+            parts.append(f"{label} ({_clip(name)})" if isinstance(name, str) else label)
         else:
             node = node.get(step) if isinstance(node, dict) else None
             parts.append(f" → {step}" if parts else str(step))
     return "".join(parts) or "the top level"
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """A name as shown inside a message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
@@ -141,6 +151,15 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
         return f"{_short(error.instance)} is not accepted for {where}: expected {described}", path
     if kind == "minLength":
         return f"{where} must not be empty", path
+    if kind == "maxLength":
+        limit = error.validator_value
+        size = len(error.instance) if isinstance(error.instance, str) else 0
+        what = re.split("[,;(]", str(subschema.get("description") or "this value"))[0].strip()
+        return (
+            f"{where} is {size:,} characters long, more than the limit of {limit:,} for "
+            f"{what[:1].lower()}{what[1:]}; shorten it",
+            path,
+        )
     if kind == "minItems":
         return f"{where} must list at least one item", path
     if kind == "anyOf" and all(
@@ -155,7 +174,26 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
     return f"{where}: {error.message}", path
 
 
+#: Problems of a content already validated: (blob id, first line) -> (subtype, message,
+#: line). The same data file at many revisions is validated once (see store.parse_blob).
+_VALIDATED: dict[tuple[str, int], list[tuple[str, str, int | None]]] = {}
+_VALIDATED_MAX = 512
+
+
 def validate(parsed: ParsedData) -> list[Problem]:
+    if parsed.key is None:
+        return _validate(parsed)
+    key = (parsed.key, parsed.first_line)
+    found = _VALIDATED.get(key)
+    if found is None:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        found = [(p.subtype, p.message, p.line) for p in _validate(parsed)]
+        _VALIDATED[key] = found
+    return [Problem(subtype, message, parsed.location, line) for subtype, message, line in found]
+
+
+def _validate(parsed: ParsedData) -> list[Problem]:
     if not isinstance(parsed.data, dict):
         return [
             Problem(
@@ -171,8 +209,15 @@ def validate(parsed: ParsedData) -> list[Problem]:
     from jsonschema.exceptions import best_match
 
     problems = []
-    errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(map(str, e.path)))
+    # A file that is wrong everywhere (e.g. 100,000 list items of the wrong type) gets the
+    # first MAX_PROBLEMS problems and one line saying that there are more.
+    found = list(itertools.islice(_validator().iter_errors(parsed.data), MAX_PROBLEMS + 1))
+    more = len(found) > MAX_PROBLEMS
+    errors = sorted(found[:MAX_PROBLEMS], key=lambda e: list(map(str, e.path)))
+    too_long = {tuple(e.absolute_path) for e in errors if e.validator == "maxLength"}
     for error in errors:
+        if error.validator != "maxLength" and tuple(error.absolute_path) in too_long:
+            continue  # one message for a value over its length limit
         # oneOf failures repeat their sub-errors; report the most specific one only.
         if error.context and error.validator not in ("oneOf", "anyOf"):
             error = best_match(error.context)
@@ -182,4 +227,12 @@ def validate(parsed: ParsedData) -> list[Problem]:
             phrases = [_phrase(error, parsed.data)]
         for message, path in phrases:
             problems.append(Problem("data", message, parsed.location, parsed.line_of(path)))
+    if more:
+        problems.append(Problem(
+            "data",
+            f"more than {MAX_PROBLEMS} problems in this file; only the first {MAX_PROBLEMS} "
+            "are reported. Fix these (is it the right file?) and build again",
+            parsed.location,
+            parsed.line_of(()),
+        ))
     return problems

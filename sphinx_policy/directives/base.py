@@ -16,6 +16,7 @@ from ..data.model import PolicyData, build_policy_data
 from ..data.parse import ParsedData, parse_data
 from ..data.source import DataFileError, WorkingTreeSource
 from ..data.store import (
+    already_read,
     current_source,
     directive_relpath,
     inside_project,
@@ -56,9 +57,13 @@ class PolicyDataDirective(SphinxDirective):
         if "file" in self.options:
             relpath = directive_relpath(self.env.docname, self.options["file"])
             file = inside_project(relpath)
-            part = read_part(current_source(self.env), file or relpath, problems)
-            if part is not None:
-                parts.append((part, file))
+            source = current_source(self.env)
+            # A file the project or the page reads already is not read twice (its rows
+            # would show twice, each "declared twice" at the same line).
+            if file is None or not already_read(source, file, parts):
+                part = read_part(source, file or relpath, problems)
+                if part is not None:
+                    parts.append((part, file))
         if self.content:
             part = self._body_part(problems)
             if part is not None:
@@ -84,7 +89,11 @@ class PolicyDataDirective(SphinxDirective):
 
     def _body_source(self) -> tuple[str, int]:
         """The file holding the body and the 1-based line of the body's first line there."""
-        source, line = self.get_source_info()
+        known_source, known_line = self.get_source_info()
+        # Either can be unknown (Sphinx 9.2 types them optional: a directive in generated
+        # content has no file of its own): then the page itself and the directive's line.
+        source = known_source or str(self.env.doc2path(self.env.docname))
+        line = known_line if known_line is not None else self.lineno
         if type(self.state).__module__.startswith("myst_parser."):
             # MyST: content_offset counts the lines from the fence to the body.
             return source, line + self.content_offset + 1

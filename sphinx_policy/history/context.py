@@ -34,7 +34,8 @@ def page_context(
     context["last_updated"] = format_for_readers(
         timestamp, tz, app.config.html_last_updated_fmt or None, app.config.language
     )
-    meta = f'<meta property="article:modified_time" content="{escape(iso(timestamp, tz))}">\n'
+    # Closed with "/>": EPUB pages are XHTML (XML), and HTML5 accepts the slash.
+    meta = f'<meta property="article:modified_time" content="{escape(iso(timestamp, tz))}" />\n'
     context["metatags"] = context.get("metatags", "") + meta
 
 

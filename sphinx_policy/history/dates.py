@@ -16,6 +16,8 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from sphinx.util.i18n import format_date as sphinx_format_date
 
+from .index import rfc3339
+
 
 class PageDate(NamedTuple):
     """What the environment stores per page: plain, picklable data.
@@ -64,7 +66,7 @@ def iso(timestamp: int, timezone: str) -> str:
     offset = moment.utcoffset()
     if offset is not None and offset % dt.timedelta(minutes=1):
         moment = moment.astimezone(dt.UTC)
-    return moment.isoformat(timespec="seconds")
+    return rfc3339(moment)
 
 
 def format_for_readers(timestamp: int, timezone: str, fmt: str | None, language: str | None) -> str:

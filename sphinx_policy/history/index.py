@@ -62,6 +62,7 @@ __all__ = [
     "HistoryIndex",
     "Revision",
     "build_index",
+    "clean_text",
     "find_repository_root",
     "read_ignore_revs",
     "run_git",
@@ -104,6 +105,35 @@ _HEX_RE = re.compile(r"[0-9a-fA-F]{4,64}")
 _STAMP_RE = re.compile(r"-?[0-9]{1,20}")
 _BATCH_HEADER_RE = re.compile(rb"([0-9a-f]{40}|[0-9a-f]{64}) (\w+) (\d+)\n")
 _EMPTY: tuple[()] = ()
+
+# --------------------------------------------------------------------------- text from git
+
+# What commit messages may carry that no reader should get: C0 controls, DEL, C1 controls
+# and the two XML non-characters (an EPUB or feed holding one is not XML). A whole escape
+# sequence (CSI such as ESC[31m, OSC such as ESC]0;title BEL, or ESC and one byte) goes
+# with its ESC, so no "[31m" is left behind. Every repetition is bounded and nothing is
+# nested: linear in the length of the text, whatever it holds.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,16}[@-~]?"  # CSI: colours, cursor movement
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,2048}(?:\x07|\x1b\\|\x9c)?"  # OSC: window title, links
+    r"|\x1b[ -~]?"  # any other escape: ESC and the byte after it
+)
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # keeps \t and \n
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` from git without control characters: the one place where commit text
+    (subjects, trailers, messages) is cleaned, before any builder or the command line
+    sees it. A single line (``multiline=False``) keeps no tab or newline: a tab becomes a
+    space, as does a line break a trailer value could hold; a message keeps both."""
+    if _CONTROL_LINE.search(text) is None:  # the usual case
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    if multiline:
+        return _CONTROL_TEXT.sub("", text.replace("\r\n", "\n"))
+    return _CONTROL_LINE.sub("", text.replace("\t", " ").replace("\n", " ")).strip()
+
 
 #: ``Commit.timestamp`` when git prints no date for a commit (it cannot parse the
 #: commit's own, e.g. a negative or garbled one): outside every date that is shown
@@ -166,6 +196,27 @@ def _tzinfo(offset: int) -> _dt.tzinfo:
     return _dt.UTC
 
 
+def rfc3339(moment: _dt.datetime) -> str:
+    """The one timestamp form sphinx-policy writes: ``2026-03-24T00:27:36+00:00``.
+
+    RFC 3339 to the second, with a numeric offset (``+00:00`` for UTC, never ``Z``), built
+    by hand so that pages, the manifest and the feed do not change with the Python
+    version. ``moment`` must be aware and its offset whole minutes.
+    """
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("a timestamp needs a time zone")
+    minutes, seconds = divmod(int(offset.total_seconds()), 60)
+    if seconds:
+        raise ValueError("RFC 3339 offsets are whole minutes")
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    # Fields one by one: strftime's %Y does not pad years before 1000 on every platform.
+    m = moment
+    return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+            f"{sign}{hours:02d}:{minutes:02d}")
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     """A commit on the first-parent chain (dates are the committer's)."""
@@ -188,7 +239,10 @@ class Commit:
 
     def isoformat(self) -> str:
         """E.g. ``2026-03-24T00:27:36+00:00`` (seconds, committer's offset)."""
-        return self.datetime().isoformat(timespec="seconds")
+        moment = self.datetime()
+        if self.offset % 60:  # an offset with seconds: the same instant, written in UTC
+            moment = moment.astimezone(_dt.UTC)
+        return rfc3339(moment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,9 +376,12 @@ def _no_git(git: str, exc: OSError) -> GitUnavailable:
 
 
 def _run(
-    git: str, args: Sequence[str], cwd: Path, env: Mapping[str, str]
+    git: str, args: Sequence[str], cwd: Path, env: Mapping[str, str], input: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     try:
+        if input is not None:
+            return subprocess.run([git, *args], cwd=os.fspath(cwd), env=env, input=input,
+                                  capture_output=True, check=False)
         return subprocess.run(
             [git, *args],
             cwd=os.fspath(cwd),
@@ -689,6 +746,68 @@ class HistoryIndex:
         """The first-parent chain of HEAD, newest first (down to a shallow boundary)."""
         return self._commits
 
+    def messages(self, shas: Iterable[str]) -> dict[str, str]:
+        """The whole messages (subject, blank line, body) of commits, cleaned of control
+        characters (tabs and newlines kept), by full sha: one ``git log --no-walk`` for all
+        of them. Commits git cannot give (a corrupt or missing object) are left out."""
+        wanted = set(shas)
+        if not wanted:
+            return {}
+        try:
+            proc = _run(
+                self._git,
+                [*_SAFE_CONFIG, "log", "--no-walk=unsorted", "--no-color", "--encoding=UTF-8",
+                 "-z", "--format=%H%n%B", "--stdin"],
+                self.root, _git_env(self._env),
+                input="".join(f"{sha}\n" for sha in sorted(wanted)).encode("ascii", "replace"),
+            )
+        except GitUnavailable:
+            return {}
+        if proc.returncode != 0:
+            return {}
+        result: dict[str, str] = {}
+        for chunk in proc.stdout.split(b"\0"):
+            sha, _, message = chunk.partition(b"\n")
+            key = sha.decode("ascii", "replace")
+            if key in wanted:
+                result[key] = clean_text(message.decode("utf-8", "replace"), multiline=True)
+        return result
+
+    def merged_commits(
+        self, merge_sha: str, paths: Iterable[str] | None = None,
+        keys: Iterable[str] | None = None,
+    ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """``(subject, trailers)`` of the commits a merge brought into the first-parent
+        chain (``git log M^1..M^2``), newest first, cleaned of control characters. With
+        ``paths`` (repository-relative), only of those that changed one of them; with
+        ``keys``, only the trailers of those keys (the others name people). Empty when git
+        cannot tell (a shallow clone without the merged side, say)."""
+        wanted = {k.lower() for k in keys} if keys is not None else None
+        try:
+            proc = _run(
+                self._git,
+                [*_SAFE_CONFIG, "log", "--no-color", "--encoding=UTF-8", "-z",
+                 # The subject goes last: a stray separator in it cannot shift the trailers.
+                 "--format=%(trailers:only,unfold,separator=%x1d,key_value_separator=%x1c)"
+                 "%x1f%s",
+                 f"{merge_sha}^1..{merge_sha}^2", "--", *(paths if paths is not None else ())],
+                self.root, _git_env(self._env),
+            )
+        except GitUnavailable:
+            return ()
+        if proc.returncode != 0:
+            return ()
+        result = []
+        for chunk in proc.stdout.split(b"\0"):
+            if not chunk:
+                continue
+            trailers_b, _, subject_b = chunk.partition(b"\x1f")
+            trailers = _parse_trailers(trailers_b)
+            if wanted is not None:
+                trailers = tuple(t for t in trailers if t[0].lower() in wanted)
+            result.append((clean_text(subject_b.decode("utf-8", "replace")), trailers))
+        return tuple(result)
+
     def blob_reader(self) -> BlobReader:
         """A new :class:`BlobReader` for this repository (close it when done)."""
         return BlobReader(self.root, git=self._git, env=self._env)
@@ -857,18 +976,23 @@ def _parse_header(raw: bytes, intern: dict[str, str]) -> Commit:
         # git prints "0 +0000" for a date it cannot read (one that overflows, say); no
         # real commit of a policy is dated to the first second of 1970.
         timestamp = NO_DATE
-    trailers: tuple[tuple[str, str], ...] = _EMPTY
-    if trailers_b:
-        pairs = []
-        for item in trailers_b.decode("utf-8", "replace").split("\x1d"):
-            key, sep, value = item.partition("\x1c")
-            if sep:
-                pairs.append((key.strip(), value.strip()))
-        trailers = tuple(pairs)
     return Commit(
-        sha, parents, timestamp, _parse_offset(offset), subject_b.decode("utf-8", "replace"),
-        trailers,
+        sha, parents, timestamp, _parse_offset(offset),
+        clean_text(subject_b.decode("utf-8", "replace")), _parse_trailers(trailers_b),
     )
+
+
+def _parse_trailers(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """``%(trailers:only,unfold,separator=%x1d,key_value_separator=%x1c)`` -> cleaned
+    ``(key, value)`` pairs."""
+    if not raw:
+        return _EMPTY
+    pairs = []
+    for item in raw.decode("utf-8", "replace").split("\x1d"):
+        key, sep, value = item.partition("\x1c")
+        if sep:
+            pairs.append((clean_text(key), clean_text(value)))
+    return tuple(pairs)
 
 
 def _parse_status(raw: bytes) -> dict[str, str]:
@@ -896,7 +1020,7 @@ def _parse_status(raw: bytes) -> dict[str, str]:
 
 #: Bump when what :func:`_scan_log` returns changes shape or meaning (a new release of
 #: sphinx-policy starts a new cache anyway).
-_SCAN_CACHE_VERSION = 2  # 2: a date git prints as 0 is no date
+_SCAN_CACHE_VERSION = 3  # 2: a date git prints as 0 is no date; 3: control characters cleaned
 
 
 def _keep_trailers(commits: list[Commit], keys: frozenset[str]) -> list[Commit]:

@@ -24,11 +24,13 @@ from ..versions.changelog import changelog_pages
 from ..versions.records import (
     RevisionRecord,
     all_revisions,
-    brought_in_trailers,
+    brought_in,
     is_policy,
+    request_titles,
     summary_and_kind,
 )
 from .dates import PageDate, representable
+from .headlines import generated, headline
 from .index import FileHistory, GitError, GitUnavailable, HistoryIndex, Revision, build_index
 
 if TYPE_CHECKING:
@@ -236,6 +238,13 @@ def page_revisions(
     records = []
     merged = index.files(rels)
     skipped = False
+    keys = (app.config.policy_summary_trailer, app.config.policy_type_trailer)
+    # Generated subjects ("Merge pull request #12 from janedoe/patch-1") are never shown:
+    # the request's title on the first line of the body stands in (one git process).
+    titles = request_titles(env, index, [
+        r.commit.sha for r in merged.revisions
+        if (found := generated(r.commit.subject)) is not None and found.title is None
+    ])
     for revision in merged.revisions:
         commit = revision.commit
         if not representable(commit.timestamp):
@@ -251,32 +260,33 @@ def page_revisions(
         # The source's path at this commit, even when the revision is a data file's and
         # the page was renamed since (pure renames are not revisions of their own).
         current_path = index.path_at(source, commit.sha)
-        trailers = commit.trailers
-        summary, kind = summary_and_kind(trailers, app.config)
-        if summary is None and len(commit.parents) > 1:
-            summary, brought_kind = summary_and_kind(
-                brought_in_trailers(
-                    env,
-                    str(index.root),
-                    commit.sha,
-                    (app.config.policy_summary_trailer, app.config.policy_type_trailer),
-                    # Only the merged commits that changed this page or what it shows.
-                    paths=[index.path_at(rel, commit.sha) for rel in rels],
-                ),
-                app.config,
-            )
-            kind = kind or brought_kind
+        summary, kind = summary_and_kind(commit.trailers, app.config)
+        title, gitlab = titles.get(commit.sha, (None, None))
+        subject, reference = headline(commit.subject, title, gitlab=gitlab)
+        if len(commit.parents) > 1 and (summary is None or not subject):
+            # What the merge brought in: only the commits that changed this page or what
+            # it shows.
+            brought = brought_in(env, index, commit.sha, keys,
+                                 [index.path_at(rel, commit.sha) for rel in rels])
+            if summary is None:
+                summary, brought_kind = summary_and_kind(
+                    (t for _, trailers in brought for t in trailers), app.config)
+                kind = kind or brought_kind
+            if not subject:
+                subject, reference = headline(
+                    commit.subject, title, [s for s, _ in brought], gitlab=gitlab)
         records.append(
             RevisionRecord(
                 docname,
                 commit.sha,
                 commit.timestamp,
                 commit.offset,
-                commit.subject,
+                subject,
                 summary,
                 kind,
                 current_path,
                 str(index.root),
+                reference=reference,
             )
         )
     if records and not merged.complete:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import struct
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -144,6 +145,38 @@ def untranslated(catalog: Catalog) -> list[str | tuple[str, ...]]:
     return missing
 
 
+def _translations(catalog: Catalog) -> dict[tuple[str | None, object], object]:
+    """What a compiled catalog gives at run time: (context, msgid) -> translation.
+
+    The header (msgid "") is left out: it names the tool and version that compiled the
+    file, which is not ours to pin.
+    """
+    found: dict[tuple[str | None, object], object] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        string = message.string
+        strings = tuple(string) if isinstance(string, (list, tuple)) else (string,)
+        if all(strings):  # plural ids and strings come as lists from a .mo, tuples from a .po
+            msgid = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id
+            found[message.context, msgid] = tuple(strings)
+    return found
+
+
+def mo_matches(po: Catalog, mo_path: Path) -> bool:
+    """Whether the ``.mo`` at ``mo_path`` carries exactly the translations of ``po``.
+
+    Compared message by message, not byte by byte: Babel writes its own version into
+    the header, so a byte comparison would fail with every new Babel release.
+    """
+    try:
+        with mo_path.open("rb") as handle:
+            compiled_catalog = read_mo(handle)
+    except (OSError, ValueError, IndexError, struct.error):  # missing, truncated, not a .mo
+        return False
+    return _translations(compiled_catalog) == _translations(po)
+
+
 def check() -> list[str]:
     """What is out of step: the template with the code, the catalogs with the template."""
     problems = []
@@ -164,7 +197,7 @@ def check() -> list[str]:
         if absent or missing:
             problems.append(f"{language}: {len(absent) + len(missing)} strings untranslated")
         mo = path.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != compiled(catalog):
+        if not mo_matches(catalog, mo):
             problems.append(f"{mo} is missing or not compiled from its .po; run with --compile")
     return problems
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -20,10 +21,11 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
-from .records import RevisionRecord, all_revisions, revisions_of
+from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 ENV_CHANGELOG_PAGES = "policy_changelog_pages"  # docname -> True (pages with a changelog)
@@ -176,12 +178,16 @@ def render(
         )
         para += nodes.strong(date, date, classes=["policy-changelog-date"])
         if many_pages:
-            title = app.env.titles.get(record.docname)
-            label = title.astext() if title else record.docname
-            para += nodes.Text(" · " + label)
+            para += nodes.Text(" · " + page_title(app.env, record.docname))
         para += nodes.Text(": ")
         summary = record.reader_summary(app.config.policy_changelog_mode) or ""
         para += nodes.Text(summary)
+        url = request_url(app.config, record.reference)
+        if url is not None and record.reference is not None:
+            label = ("!" if record.reference[0] == "gitlab" else "#") + str(record.reference[1])
+            para += nodes.Text(" (")
+            para += nodes.reference(label, label, refuri=url, classes=["policy-request"])
+            para += nodes.Text(")")
         if record.material:
             flag = str(_("Material change"))
             para += nodes.Text(" ")
@@ -196,6 +202,47 @@ def render(
             para += nodes.Text(")")
         items += nodes.list_item("", para)
     return items
+
+
+#: Where a service shows a request: GitHub's pull requests, GitLab's merge requests,
+#: Bitbucket's pull requests.
+_REQUEST_PATHS = {
+    "github": "/pull/{}", "gitlab": "/-/merge_requests/{}", "bitbucket": "/pull-requests/{}",
+}
+_HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
+
+
+def source_repository(config: Config) -> tuple[str, str] | None:
+    """``(service, web address)`` of the project's repository: ``policy_source_url``, else
+    the ``html_context`` keys themes read for their "Edit on GitHub" links
+    (``github_user`` and ``github_repo``, with an optional ``github_host``; the same with
+    ``gitlab_`` and ``bitbucket_``); None when the project says neither."""
+    url = config.policy_source_url.strip().rstrip("/").removesuffix(".git")
+    if url:
+        host = (urlsplit(url).hostname or "").lower()
+        service = next((s for s in ("gitlab", "bitbucket") if s in host), "github")
+        return service, url
+    context = getattr(config, "html_context", None) or {}
+    for service, default_host in _HOSTS.items():
+        user, repo = context.get(f"{service}_user"), context.get(f"{service}_repo")
+        if isinstance(user, str) and isinstance(repo, str) and user.strip() and repo.strip():
+            host = context.get(f"{service}_host")
+            host = host.split("://")[-1].strip("/") if isinstance(host, str) else ""
+            return service, (f"https://{host or default_host}/{quote(user.strip())}/"
+                             f"{quote(repo.strip())}")
+    return None
+
+
+def request_url(config: Config, reference: tuple[str, int] | None) -> str | None:
+    """The web address of a revision's pull or merge request, when the project's
+    repository is on the service the request is from; else None (a number that points
+    nowhere is never shown)."""
+    if reference is None:
+        return None
+    repository = source_repository(config)
+    if repository is None or repository[0] != reference[0]:
+        return None
+    return repository[1] + _REQUEST_PATHS[reference[0]].format(reference[1])
 
 
 def _previous(app: Sphinx, record: RevisionRecord) -> RevisionRecord | None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from ..history.index import rfc3339
+
 SCHEMA_URL = "https://sphinx-policy.readthedocs.io/en/latest/schemas/policy-versions.schema.json"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "policy-versions.schema.json"
 MANIFEST_FILENAME = "policy-versions.json"
@@ -180,7 +182,7 @@ def build_manifest(documents: Sequence[ManifestDocument], *, project: str,
     if isinstance(generated, dt.datetime):
         if generated.tzinfo is None:
             raise ValueError("generated must be timezone-aware")
-        generated = generated.isoformat(timespec="seconds")
+        generated = rfc3339(generated.replace(microsecond=0))
     _check_datetime(generated, "generated")
     base = _base(base_url)
 

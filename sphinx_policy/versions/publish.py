@@ -25,7 +25,7 @@ from .manifest import (
     build_manifest,
     dump_manifest,
 )
-from .records import all_revisions
+from .records import all_revisions, page_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,11 +35,6 @@ FEED_FILENAME = "policy-changes.atom"
 
 def _uri(app: Sphinx, pagename: str) -> str:
     return app.builder.get_target_uri(pagename)
-
-
-def _title(app: Sphinx, docname: str) -> str:
-    title = app.env.titles.get(docname)
-    return title.astext() if title else docname
 
 
 def _configured_base(app: Sphinx) -> str:
@@ -67,7 +62,7 @@ def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
         documents.append(
             ManifestDocument(
                 docname=docname,
-                title=_title(app, docname),
+                title=page_title(env, docname),
                 url=_uri(app, docname),
                 last_updated=iso(date.timestamp, tz)
                 if date and date.timestamp is not None
@@ -128,15 +123,17 @@ def write_feed(app: Sphinx) -> None:
         key=lambda r: r.timestamp,
         reverse=True,
     )
-    entries = []
+    entries: list[FeedEntry] = []
     for record in records:
+        if len(entries) == app.config.policy_feed_entries:
+            break  # a feed is for news: the newest only (the manifest lists them all)
         summary = record.reader_summary(mode)
         if summary is None:
             continue
         entries.append(
             FeedEntry(
                 id=f"{site}{_uri(app, record.archive)}",
-                title=f"{_title(app, record.docname)}: {summary}",
+                title=f"{page_title(app.env, record.docname)}: {summary}",
                 link=f"{site}{_uri(app, record.archive)}",
                 updated=iso(record.timestamp, "UTC"),
                 summary=summary,
@@ -171,5 +168,5 @@ def feed_link(
     title = str(_("%s: policy changes")) % app.config.project
     context["metatags"] = context.get("metatags", "") + (
         f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
-        f'href="{escape(href)}">\n'
+        f'href="{escape(href)}" />\n'  # closed: valid in XHTML (EPUB) and HTML5
     )

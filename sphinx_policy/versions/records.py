@@ -13,11 +13,14 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..history.index import GitUnavailable, run_git
+from ..history.headlines import body_title, generated, gitlab_request
+from ..locale import _
 
 if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+
+    from ..history.index import HistoryIndex
 
 ENV_REVISIONS = "policy_revisions"  # docname -> tuple[RevisionRecord, ...], newest first
 
@@ -30,12 +33,17 @@ class RevisionRecord(NamedTuple):
     sha: str
     timestamp: int
     offset: int
+    #: The commit's headline as readers may see it (:func:`..history.headlines.headline`):
+    #: never a generated merge subject; "" when nothing is fit to show.
     subject: str
     summary: str | None  # from the summary trailer; None when the commit has none
     kind: str | None  # MATERIAL, EDITORIAL or None
     source_path: str  # the page's source, repository-relative, at this revision
     repo_root: str  # the repository the page lives in
     first: bool = False  # the page's first publication (history complete back to it)
+    #: The pull or merge request the commit came from, ``(service, number)``: shown only
+    #: as a link, when the project says where its repository is (``changelog.request_url``).
+    reference: tuple[str, int] | None = None
 
     @property
     def id(self) -> str:
@@ -62,10 +70,13 @@ class RevisionRecord(NamedTuple):
         return self.kind == EDITORIAL
 
     def reader_summary(self, mode: str) -> str | None:
-        """The summary for readers: the trailer, or (mode "all") the commit subject."""
+        """The summary for readers: the trailer, or (mode "all") the commit's headline, or
+        when it has none a neutral "Updated"."""
         if self.summary:
             return self.summary
-        return self.subject if mode == "all" else None
+        if mode != "all":
+            return None
+        return self.subject or str(_("Updated"))
 
 
 def is_policy(env: BuildEnvironment, config: Config, docname: str) -> bool:
@@ -83,6 +94,23 @@ def is_policy(env: BuildEnvironment, config: Config, docname: str) -> bool:
         except ValueError:
             return policy.strip().lower() not in ("", "false", "no", "off", "0")
     return policy is not False and policy is not None
+
+
+#: What Sphinx records as the title of a document that has none.
+NO_TITLE = "<no title>"
+
+
+def page_title(env: BuildEnvironment, docname: str) -> str:
+    """The title readers know a page by: its first heading, else the ``title:`` of its
+    front matter, else its docname (never Sphinx's "<no title>")."""
+    title = env.titles.get(docname)
+    text = " ".join(title.astext().split()) if title is not None else ""
+    if text and text != NO_TITLE:
+        return text
+    front = env.metadata.get(docname, {}).get("title")
+    if isinstance(front, str) and front.strip():
+        return " ".join(front.split())
+    return docname
 
 
 def trailer_values(trailers: Iterable[tuple[str, str]], key: str) -> list[str]:
@@ -111,52 +139,60 @@ def all_revisions(env: BuildEnvironment) -> dict[str, tuple[RevisionRecord, ...]
     return getattr(env, ENV_REVISIONS)
 
 
-ENV_MERGE_TRAILERS = "policy_merge_trailers"  # merge sha -> trailers of what it brought in
+ENV_MERGED = "policy_merged"  # see brought_in
+ENV_TITLES = "policy_commit_titles"  # see request_titles
 
 
-def brought_in_trailers(
+def brought_in(
     env: BuildEnvironment,
-    repo_root: str,
+    index: HistoryIndex,
     merge_sha: str,
-    keys: Iterable[str] | None = None,
-    paths: Iterable[str] | None = None,
-) -> tuple[tuple[str, str], ...]:
-    """Trailers of the commits a merge brought into the first-parent chain.
+    keys: Iterable[str],
+    paths: Iterable[str],
+) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``(subject, trailers)`` of the commits a merge brought into the first-parent chain
+    that changed one of ``paths`` (repository-relative), newest first.
 
-    With ``paths`` (repository-relative), only of the merged commits that changed one of
-    them: a merge that brings in a change of the terms and a typo fix of the privacy
-    policy must not give the privacy policy the terms' summary. One ``git log M^1..M^2``
-    per merge, only for merges that are revisions of a policy page
-    and carry no summary of their own; commits never change, so the answer is kept on
-    the environment and later builds ask git nothing. With ``keys``, only the trailers
-    of those keys are kept: others (Signed-off-by, Co-authored-by) hold people's names
-    and e-mail addresses, which must not reach the pickled environment either.
+    Only of those commits: a merge that brings in a change of the terms and a typo fix
+    of the privacy policy must not give the privacy policy the terms' summary. One
+    ``git log M^1..M^2`` per merge, only for merges that are revisions of a policy page
+    and need it; commits never change, so the answer is kept on the environment and
+    later builds ask git nothing. Only the trailers of ``keys`` are kept, and no
+    generated merge subject: the others (Signed-off-by, Co-authored-by, "Merge branch
+    'main' into janedoe-patch-1") hold people's names and e-mail addresses, which must
+    not reach the pickled environment either.
     """
-    cache: dict[str, tuple[tuple[str, str], ...]] = getattr(env, ENV_MERGE_TRAILERS, None) or {}
-    setattr(env, ENV_MERGE_TRAILERS, cache)
-    wanted = sorted({k.lower() for k in keys}) if keys is not None else None
-    limit = sorted(set(paths)) if paths is not None else None
-    entry = "\x1f".join([merge_sha, *(wanted or ["*"]), "\x1e", *(limit or ["*"])])
-    if entry in cache:
-        return cache[entry]
-    try:
-        proc = run_git(repo_root, [
-            "log",
-            "--no-color",
-            "--encoding=UTF-8",
-            "--format=%(trailers:only,unfold,separator=%x1d,key_value_separator=%x1c)%x1e",
-            f"{merge_sha}^1..{merge_sha}^2",
-            "--",
-            *(limit if limit is not None else []),
-        ])
-    except GitUnavailable:
-        proc = None
-    trailers: list[tuple[str, str]] = []
-    if proc is not None and proc.returncode == 0:
-        for chunk in proc.stdout.decode("utf-8", "replace").split("\x1e"):
-            for item in chunk.strip().split("\x1d"):
-                key, sep, value = item.partition("\x1c")
-                if sep and (wanted is None or key.strip().lower() in wanted):
-                    trailers.append((key.strip(), value.strip()))
-    cache[entry] = tuple(trailers)
+    cache: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (
+        getattr(env, ENV_MERGED, None) or {})
+    setattr(env, ENV_MERGED, cache)
+    wanted = sorted({k.lower() for k in keys})
+    limit = sorted(set(paths))
+    entry = "\x1f".join([merge_sha, *wanted, "\x1e", *limit])
+    if entry not in cache:
+        cache[entry] = tuple(
+            ("" if generated(subject) else subject, trailers)
+            for subject, trailers in index.merged_commits(merge_sha, limit, wanted)
+        )
     return cache[entry]
+
+
+def request_titles(
+    env: BuildEnvironment, index: HistoryIndex, shas: Iterable[str]
+) -> dict[str, tuple[str | None, int | None]]:
+    """``(title, GitLab merge request)`` of commits by sha, among them those of ``shas``:
+    the first line of the body when it is a title (:func:`..history.headlines.body_title`)
+    and the request a GitLab merge names. One git process for the commits no earlier
+    build asked about; kept on the environment as only these, for a body may name people
+    (Approved-by)."""
+    cache: dict[str, tuple[str | None, int | None]] = getattr(env, ENV_TITLES, None) or {}
+    setattr(env, ENV_TITLES, cache)
+    missing = [sha for sha in shas if sha not in cache]
+    if missing:
+        messages = index.messages(missing)
+        for sha in missing:
+            message = messages.get(sha)
+            if message is None:
+                cache[sha] = (None, None)
+                continue
+            cache[sha] = (body_title(message), gitlab_request(message))
+    return cache
