@@ -34,11 +34,11 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL",
                               "https://sphinx-policy.readthedocs.io/en/latest/")
 
 # -- sphinx-policy -------------------------------------------------------------------------
-# Only the ``facts`` of the examples are project-wide data. Every directive in these docs
-# names its own data file with ``:file:``: the project-wide data is merged into every
-# directive, so an organisation or cookies here would appear in all three examples.
-# The ``{policy}`` role reads the project-wide data only, hence the per-example facts
-# files (see examples/index.md).
+# Only the reference pages' ``facts`` are project-wide data: the project-wide data is
+# merged into every directive, so an organisation or cookies here would appear in all
+# three examples. Each example declares its own data file with ``policy-data`` (see
+# examples/index.md); the reference pages name theirs with ``:file:``. The examples'
+# facts.yaml files are read only by their archived versions (see the files).
 policy_data_files = ["reference/facts.yaml", "examples/*/facts.yaml"]
 
 # The three examples are policy pages: each gets a changelog, archived versions and diffs.

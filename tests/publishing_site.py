@@ -47,7 +47,6 @@ project = "Example policies"
 extensions = ["myst_parser", "sphinx_policy"]
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
 exclude_patterns = ["_build"]
-policy_data_files = ["examples/*/facts.yaml"]
 policy_pages = ["examples/*/index"]
 html_baseurl = "https://policies.example.org/"
 """

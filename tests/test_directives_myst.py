@@ -431,8 +431,9 @@ def test_contact_officer_by_role_or_id(page: Page, cls: str) -> None:
 
 def test_contact_fields_option(page: Page) -> None:
     officer = block(page("contact"), "k-fields").address
-    # "name" is the name and the organisation; no role, phone or address.
-    assert text(officer) == "Thandi Mokoena Example Widgets (Pty) Ltd Email: io@example.org"
+    # "name" is the name only (the organisation is a field of its own); no role, phone
+    # or address.
+    assert text(officer) == "Thandi Mokoena Email: io@example.org"
     assert contact_links(officer) == {"io@example.org": "mailto:io@example.org"}
 
 

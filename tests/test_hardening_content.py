@@ -53,7 +53,7 @@ def hostile_data() -> dict[str, Any]:
             "name": h, "trading_name": h, "short_name": h, "vat_number": h, "description": h,
             "registration": {"number": h, "register": h, "country": h},
             **contact,
-            "offices": [{"id": h, "name": h, "country": h, **contact}],
+            "offices": [{"id": h, "name": h, "organisation": h, "country": h, **contact}],
             "officers": [{"id": h, "role": h, "name": h, "title": h, "organisation": h,
                           "office": h, **contact}],
         },
@@ -69,7 +69,8 @@ def hostile_data() -> dict[str, Any]:
                         "legitimate_interest": h, "recipients": [h, "nobody"],
                         "transfers": [{"country": h, "safeguard": h, "recipient": h}],
                         "retention": h, "storage": h, "required": h, "consequences": h,
-                        "automated_decisions": h, "special_category": True},
+                        "automated_decisions": h, "special_category": True,
+                        "categories": [h, "identity"]},
                        {"data": h, "lawful_basis": "legitimate-interests",
                         "legitimate_interest": h, "required": "statutory"}],
         "rights": {
@@ -83,6 +84,11 @@ def hostile_data() -> dict[str, Any]:
                          "complaint_note": h, "email": f"{P_ATTR}@example.org", "phone": h,
                          "address": h, "note": h, "verified_on": h, "source": P_URL}],
         "facts": {"motto": h, "homepage": P_URL, "mail": f"{P_URL}@example.org"},
+        "data_categories": [{"id": h, "name": h, "includes": [h, h], "description": h},
+                            {"id": "identity", "name": h, "includes": h}],
+        "not_done": [{"id": h, "practice": h, "text": h},
+                     {"practice": "special-category"},
+                     {"text": f"{h} {{recipient:{h}}} {{organisation}} {{fact:motto}}"}],
     }
 
 
@@ -121,6 +127,19 @@ policy: true
 ```
 
 ```{{contact}} authority popia
+```
+
+```{{recipients}}
+:columns: name, role, purpose, country, safeguard, privacy-policy, website
+```
+
+```{{data-categories}}
+```
+
+```{{not-done}}
+```
+
+```{{cookie-kinds}}
 ```
 
 Motto: {{policy}}`motto`. Home: {{policy}}`homepage`. Mail: {{policy}}`mail`.

@@ -107,7 +107,8 @@ CASES = [
     Case("wrong-type-top-level", "- a\n- b\n",
          data("data", "wrong-type-top-level", 1,
               "the data must be a mapping of sections (organisation, cookies, processing, "
-              "recipients, jurisdictions, rights, authorities, facts), not list")),
+              "recipients, data_categories, not_done, jurisdictions, rights, authorities, "
+              "facts), not list")),
     Case("wrong-type-yaml-boolean-name", COOKIE.replace("name: c", "name: yes"),
          data("data", "wrong-type-yaml-boolean-name", 2,
               "cookies[1] → name must be text, not bool True; expected Cookie or storage key; "
@@ -128,8 +129,8 @@ CASES = [
     Case("unknown-top-level-key", "cookeis: []\n",
          data("data", "unknown-top-level-key", 1,
               "unknown key 'cookeis' in the top level; did you mean 'cookies'? Accepted keys: "
-              "$schema, organisation, jurisdictions, cookies, processing, recipients, rights, "
-              "authorities, facts")),
+              "$schema, organisation, jurisdictions, cookies, processing, recipients, "
+              "data_categories, not_done, rights, authorities, facts")),
     Case("unknown-nested-key", "organisation:\n  name: X\n  emial: x@example.org\n",
          data("data", "unknown-nested-key", 3,
               "unknown key 'emial' in organisation; did you mean 'email'? Accepted keys: name, "
@@ -288,7 +289,8 @@ CASES = [
          "cookies:\n  - <<: *defaults\n    name: merged_cookie\n    purpose: Written here.\n",
          data("data", "yaml-merge-key-override", 1,
               "unknown key 'x-defaults' in the top level. Accepted keys: $schema, organisation, "
-              "jurisdictions, cookies, processing, recipients, rights, authorities, facts"),
+              "jurisdictions, cookies, processing, recipients, data_categories, not_done, "
+              "rights, authorities, facts"),
          shows=("merged_cookie", "Written here."), hides=("merged",)),
     Case("yaml-duplicate-key-after-merge",
          "cookies:\n  - <<: {category: necessary}\n    name: a\n    name: b\n",
@@ -314,7 +316,8 @@ CASES = [
     Case("json-top-level-array", "[1, 2]\n", data(
         "data", "json-top-level-array", 1,
         "the data must be a mapping of sections (organisation, cookies, processing, "
-        "recipients, jurisdictions, rights, authorities, facts), not list", "json"), "json"),
+        "recipients, data_categories, not_done, jurisdictions, rights, authorities, facts), "
+        "not list", "json"), "json"),
     Case("json-huge-number", '{\n  "facts": {"big": 1' + "0" * 5000 + "}\n}\n", data(
         "syntax", "json-huge-number", 2,
         "cannot read this value: a number this long cannot be read; write it as text", "json"),

@@ -584,16 +584,17 @@ MUTATIONS = list(mutations(b"facts: {}\n"))
 
 
 def test_docs_ext_survives_broken_example_facts(tmp_path: Path) -> None:
-    """check_example_facts (builder-inited) on each mutation of facts.yaml and policy.yaml."""
+    """check_example_facts (builder-inited) on each mutation of seed-facts.yaml and
+    policy.yaml."""
     conf = (f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
             + "extensions = ['myst_parser', 'sphinx_policy', 'policy_docs']\n"
             + "policy_git = False\nexclude_patterns = ['_build']\n")
     example = DOCS / "examples" / "fynbos-digital"
-    for name in ("facts.yaml", "policy.yaml"):
+    for name in ("seed-facts.yaml", "policy.yaml"):
         for kind, content in mutations((example / name).read_bytes()).items():
             root = tmp_path / f"{name}-{kind}"
             write(root, {"conf.py": conf, "index.md": "# Example\n",
-                         "examples/x/facts.yaml": (example / "facts.yaml").read_bytes(),
+                         "examples/x/seed-facts.yaml": (example / "seed-facts.yaml").read_bytes(),
                          "examples/x/policy.yaml": (example / "policy.yaml").read_bytes()})
             (root / "examples" / "x" / name).write_bytes(content)
             app = build_site(root, "dummy")

@@ -1,4 +1,5 @@
-"""``sphinx-policy check [DIR]``: validate every data file without building.
+"""``sphinx-policy check [DIR]``: validate every data file, and the ``{policy}`` roles of
+the pages, without building.
 
 The same code as the build reads and checks the data (``data.store``, ``data.model``),
 so the messages are the build's messages. Which files: the ``policy_data_files`` of
@@ -31,7 +32,8 @@ HELP = "validate every data file without a full build (file:line messages, exit 
 DESCRIPTION = """\
 Validate the data of a sphinx-policy site without building it: the files listed in
 policy_data_files in conf.py, the files pages name with :file: or policy-data, and the
-YAML bodies of the directives. Each problem is printed as
+YAML bodies of the directives; and check that every {policy} role of the pages names a
+fact of the data the page reads. Each problem is printed as
 
   path:line: message [policy.<subtype>]
 
@@ -399,9 +401,12 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
             if path.suffix == ".md":
                 for finding in _front_matter_findings(path, lines):
                     result.add(finding)
-            found = myst_directives(lines) if path.suffix == ".md" else rst_directives(lines)
+            found = list(myst_directives(lines) if path.suffix == ".md"
+                         else rst_directives(lines))
             page_parts: list[tuple[ParsedData, str | None]] = []
             page_problems: list[Problem] = []
+            #: (line of a policy-data directive, the page's parts from there on)
+            page_data: list[tuple[int, list[tuple[ParsedData, str | None]]]] = []
             for directive in found:
                 where = f"{path}:{directive.line}"
                 if directive.name == "policy-data" and directive.argument:
@@ -421,6 +426,7 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     page_problems.extend(new)
                     for problem in new:
                         result.add(_finding(problem, where))
+                    page_data.append((directive.line, list(page_parts)))
                     continue
                 cls = sections.get(directive.name)
                 if cls is None:
@@ -451,6 +457,8 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                 for problem in problems:
                     fallback = where if problem.subtype == "file" else None
                     result.add(_finding(problem, fallback))
+            for finding in _role_findings(path, lines, found, loaded.parts, page_data):
+                result.add(finding)
     return result
 
 
@@ -488,6 +496,57 @@ def _note_catalog_use(result: Result, directive: Directive, data: Any) -> None:
     for law in laws:
         result.laws.add(law)
         result.authorities.add(law_authority(law, data))
+_MYST_ROLE = re.compile(r"(?<!`)\{policy\}`([^`]+)`")  # not `{policy}` in code
+_RST_ROLE = re.compile(r"(?<!`):policy:`([^`]+)`")
+_CODE_SPAN = re.compile(r"``.+?``")
+
+
+def _role_findings(path: Path, lines: list[str], found: list[Directive],
+                   project_parts: list[Any],
+                   page_data: list[tuple[int, list[Any]]]) -> Iterator[Finding]:
+    """The ``{policy}`` roles of a page whose path names no single fact, checked against
+    the data the role sees there: the project data and the ``policy-data`` files
+    declared above it. Code (fences, literal directives, double-backtick spans) is
+    skipped."""
+    from ..data.model import build_policy_data
+    from ..directives.fact import resolve
+
+    skip: set[int] = set()  # 0-based lines of code
+    for directive in found:
+        if directive.name in _LITERAL:
+            first = directive.line  # the line after the directive's own line, 0-based
+            skip.update(range(first, directive.body_line - 1 + len(directive.body) + 1))
+    if path.suffix == ".md":
+        # Open fences: (fence, whether it holds code rather than a directive's Markdown).
+        stack: list[tuple[str, bool]] = []
+        for index, line in enumerate(lines):
+            match = _MYST_FENCE.match(line)
+            in_code = any(code for _fence, code in stack)
+            if match:
+                fence, info = match["fence"], (match["info"] or "").strip()
+                top = stack[-1][0] if stack else None
+                if top and not info and fence[0] == top[0] and len(fence) >= len(top):
+                    stack.pop()
+                    skip.add(index)
+                    continue
+                if not in_code:
+                    stack.append((fence, not info.startswith("{")))
+            if in_code or any(code for _fence, code in stack):
+                skip.add(index)
+    role = _MYST_ROLE if path.suffix == ".md" else _RST_ROLE
+    cache: dict[int, Any] = {}
+    for index, line in enumerate(lines):
+        if index in skip or "policy" not in line:
+            continue
+        for match in role.finditer(_CODE_SPAN.sub("", line)):
+            before = [parts for at, parts in page_data if at <= index]
+            key = len(before)
+            if key not in cache:
+                cache[key] = build_policy_data([*project_parts, *(before[-1] if before
+                                                                   else [])])[0]
+            _value, _key, problem = resolve(cache[key], match[1].strip())
+            if problem is not None:
+                yield Finding("reference", problem, str(path), index + 1)
 
 
 def _body_part(directive: Directive, body_section: str | None, source: str,

@@ -17,10 +17,12 @@ from typing import Any
 from ..catalogs import load_laws, resolve_law
 from .durations import Duration, DurationError, parse_duration
 from .parse import DataPath, ParsedData
+from .references import REFERENCE, Reference, check_reference, find_references
 from .validate import Problem, suggest, validate
-from .vocabulary import CATEGORY_ALIASES, ROLE_ALIASES, STORAGE_ALIASES
+from .vocabulary import CATEGORY_ALIASES, NOT_DONE_CHECKS, ROLE_ALIASES, STORAGE_ALIASES
 
-LIST_SECTIONS = ("cookies", "processing", "recipients", "authorities", "jurisdictions")
+LIST_SECTIONS = ("cookies", "processing", "recipients", "authorities", "jurisdictions",
+                 "not_done", "data_categories")
 MAPPING_SECTIONS = ("organisation", "rights", "facts")
 
 
@@ -45,6 +47,7 @@ class Contact:
 class Office(Contact):
     id: str = ""
     name: str | None = None
+    organisation: str | None = None  # the group company whose office this is
     country: str | None = None
 
 
@@ -80,6 +83,28 @@ class Recipient:
     privacy_policy: str | None = None
     purpose: str | None = None
     safeguard: str | None = None
+
+
+@dataclass
+class NotDone:
+    """A commitment: something the organisation does *not* do ("We do not sell your
+    personal information"). ``practice`` is a built-in kind (checked against the data);
+    ``text`` the organisation's own wording, which replaces the built-in sentence."""
+
+    origin: Origin
+    id: str | None = None
+    practice: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class DataCategory:
+    """A named group of personal data ("Identity data") and what it includes."""
+
+    id: str
+    name: str
+    includes: tuple[str, ...] = ()
+    description: str | None = None
 
 
 @dataclass
@@ -126,6 +151,7 @@ class Activity:
     consequences: str | None = None
     automated_decisions: str | None = None
     special_category: bool = False
+    categories: tuple[str, ...] = ()  # data category ids
 
 
 @dataclass
@@ -144,6 +170,8 @@ class PolicyData:
     rights: dict[str, Any] = field(default_factory=dict)
     authorities: dict[str, dict[str, Any]] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    not_done: list[NotDone] = field(default_factory=list)
+    data_categories: dict[str, DataCategory] = field(default_factory=dict)
     #: The merged raw data, for the ``{policy}`` fact role.
     raw: dict[str, Any] = field(default_factory=dict)
     #: Section name -> project-relative data files that contributed to it.
@@ -197,6 +225,8 @@ class _Builder:
         self.officer_origins: list[Origin] = []
         self.office_origins: list[Origin] = []
         self._origins: dict[tuple[str, str], Origin] = {}
+        #: ``{kind:id}`` references written in free text, checked once all parts are read.
+        self.references: list[tuple[Reference, Origin]] = []
 
     def problem(self, subtype: str, message: str, origin: Origin) -> None:
         self.problems.append(Problem(subtype, message, origin.location, origin.line))
@@ -210,6 +240,9 @@ class _Builder:
                 continue  # reported by the schema
             if relpath:
                 self.data.sources.setdefault(section, set()).add(relpath)
+            for path, reference in find_references(value, (section,)):
+                line = part.line_of(path)
+                self.references.append((reference, Origin(part.location, line, relpath)))
             if section in LIST_SECTIONS:
                 items = value if isinstance(value, list) else []
                 self.raw.setdefault(section, []).extend(items)
@@ -327,7 +360,30 @@ class _Builder:
                 consequences=_text(raw.get("consequences")),
                 automated_decisions=_text(raw.get("automated_decisions")),
                 special_category=raw.get("special_category") is True,
+                categories=_texts(raw.get("categories")),
             )
+        )
+
+    def _add_not_done(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
+                      path: DataPath) -> None:
+        self.data.not_done.append(NotDone(
+            origin=origin,
+            id=_text(raw.get("id")),
+            practice=_text(raw.get("practice")),
+            text=_text(raw.get("text")),
+        ))
+
+    def _add_data_categories(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
+                             path: DataPath) -> None:
+        cid = _text(raw.get("id")) or ""
+        if cid in self.data.data_categories:
+            self.problem("data", f"the data category id {cid!r} is defined twice; ids must be "
+                         "unique", origin)
+        self.data.data_categories[cid] = DataCategory(
+            id=cid,
+            name=_text(raw.get("name")) or cid,
+            includes=_texts(raw.get("includes")),
+            description=_text(raw.get("description")),
         )
 
     def _add_recipients(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
@@ -398,6 +454,7 @@ class _Builder:
                 description=_text(org.get("description")),
                 offices=[
                     Office(id=_text(o.get("id")) or "", name=_text(o.get("name")),
+                           organisation=_text(o.get("organisation")),
                            country=_text(o.get("country")), **_contact(o))
                     for o in _items(org.get("offices")) if isinstance(o, dict)
                 ],
@@ -462,6 +519,21 @@ class _Builder:
                         f"{suggest(rid, known)} Defined: {', '.join(known) or 'none'}",
                         activity.origin,
                     )
+            categories = sorted(data.data_categories)
+            for cid in activity.categories:
+                if cid not in data.data_categories:
+                    self.problem(
+                        "reference",
+                        f"processing activity {_activity_label(activity)!r} names the data "
+                        f"category {cid!r}, which is not defined under 'data_categories'"
+                        f"{suggest(cid, categories)} Defined: {', '.join(categories) or 'none'}",
+                        activity.origin,
+                    )
+        for reference, origin in self.references:
+            message = check_reference(reference, data)
+            if message:
+                self.problem(REFERENCE, message, origin)
+        self._check_not_done()
         for cookie in data.cookies:
             # A provider may be a free-text name; one that is nearly a recipient id is a
             # typo that would lose the recipient's name and privacy-policy link.
@@ -491,6 +563,35 @@ class _Builder:
                         f"Defined: {', '.join(offices) or 'none'}",
                         origin,
                     )
+
+    def _check_not_done(self) -> None:
+        """A commitment the data contradicts ("no analytics" beside a statistics cookie)."""
+        data = self.data
+        for item in data.not_done:
+            check = NOT_DONE_CHECKS.get(item.practice or "")
+            if check is None:
+                continue
+            categories, special = check
+            for cookie in data.cookies:
+                if cookie.category in categories:
+                    self.problem(
+                        "data",
+                        f"not_done says {item.practice!r}, but the cookie {_shown(cookie.name)} "
+                        f"({_where(cookie.origin)}) is in the {cookie.category!r} "
+                        "category: remove the commitment, or the cookie, or correct its "
+                        "category",
+                        item.origin,
+                    )
+            if special:
+                for activity in data.processing:
+                    if activity.special_category:
+                        self.problem(
+                            "data",
+                            f"not_done says {item.practice!r}, but the processing activity "
+                            f"{_shown(_activity_label(activity))} ({_where(activity.origin)}) "
+                            "has special_category: true",
+                            item.origin,
+                        )
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -162,6 +162,12 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
         )
     if kind == "minItems":
         return f"{where} must list at least one item", path
+    if kind == "anyOf" and all(
+        isinstance(option, dict) and "required" in option
+        for option in error.validator_value  # type: ignore[union-attr]
+    ):
+        keys = [repr(option["required"][0]) for option in error.validator_value]  # type: ignore[index, union-attr]
+        return f"{where} needs at least one of the keys {' or '.join(keys)}", path
     if kind == "oneOf":
         described = subschema.get("description") or "text, or a list of texts"
         return f"{_short(error.instance)} is not accepted for {where}: expected {described}", path
@@ -193,7 +199,8 @@ def _validate(parsed: ParsedData) -> list[Problem]:
             Problem(
                 "data",
                 "the data must be a mapping of sections (organisation, cookies, processing, "
-                f"recipients, jurisdictions, rights, authorities, facts), not "
+                "recipients, data_categories, not_done, jurisdictions, rights, authorities, "
+                f"facts), not "
                 f"{type(parsed.data).__name__}",
                 parsed.location,
                 parsed.line_of(()),
@@ -212,7 +219,7 @@ def _validate(parsed: ParsedData) -> list[Problem]:
         if error.validator != "maxLength" and tuple(error.absolute_path) in too_long:
             continue  # one message for a value over its length limit
         # oneOf failures repeat their sub-errors; report the most specific one only.
-        if error.context and error.validator != "oneOf":
+        if error.context and error.validator not in ("oneOf", "anyOf"):
             error = best_match(error.context)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             phrases = _unknown_keys(error, parsed.data)

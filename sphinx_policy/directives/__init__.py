@@ -10,11 +10,15 @@ if TYPE_CHECKING:
 
 def setup_directives(app: Sphinx) -> None:
     from .contact import Contact
+    from .cookie_kinds import CookieKinds
     from .cookie_table import CookieTable
+    from .data_categories import DataCategories
     from .fact import PolicyFact
     from .in_force import setup_in_force
+    from .not_done import NotDoneList
     from .page_data import PolicyData
     from .processing_table import ProcessingTable
+    from .recipients import Recipients
     from .rights import Rights
 
     app.add_directive("cookie-table", CookieTable)
@@ -22,5 +26,9 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive("rights", Rights)
     app.add_directive("contact", Contact)
     app.add_directive("policy-data", PolicyData)
+    app.add_directive("not-done", NotDoneList)
+    app.add_directive("data-categories", DataCategories)
+    app.add_directive("cookie-kinds", CookieKinds)
+    app.add_directive("recipients", Recipients)
     app.add_role("policy", PolicyFact())
     setup_in_force(app)

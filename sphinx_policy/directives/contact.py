@@ -41,7 +41,8 @@ class ContactCard:
     notes: list[str] = field(default_factory=list)
 
 
-FIELDS = ("name", "role", "address", "email", "phone", "website", "registration", "complaints")
+FIELDS = ("name", "role", "organisation", "address", "email", "phone", "website",
+          "registration", "complaints")
 
 
 def contact_block(card: ContactCard, fields: tuple[str, ...] = FIELDS) -> nodes.container:
@@ -50,7 +51,7 @@ def contact_block(card: ContactCard, fields: tuple[str, ...] = FIELDS) -> nodes.
         block += para(nodes.strong(card.name, card.name), classes=["policy-contact-name"])
     if card.role and "role" in fields:
         block += para(card.role, classes=["policy-contact-role"])
-    if card.organisation and "name" in fields:
+    if card.organisation and "organisation" in fields:
         block += para(card.organisation, classes=["policy-contact-organisation"])
     if card.address and "address" in fields:
         lines = nodes.line_block(classes=["policy-contact-address"])
@@ -144,7 +145,9 @@ def officer_card(officer: Officer, data: PolicyData) -> ContactCard:
     return ContactCard(
         name=officer.name or str(ROLE_LABELS.get(officer.role, officer.role)),
         role=officer.title or (str(ROLE_LABELS.get(officer.role, "")) if officer.name else None),
-        organisation=officer.organisation or (org.name if org else None),
+        # An officer reached at a group company's office works for that company.
+        organisation=officer.organisation or (office.organisation if office else None)
+        or (org.name if org else None),
         address=officer.address or (office.address if office else ()),
         email=officer.email,
         phone=officer.phone,
@@ -194,9 +197,12 @@ class Contact(PolicyDataDirective):
                                phone=org.phone, website=org.website)
             if org.trading_name:
                 card.organisation = str(_("Trading as %s")) % org.trading_name
-            if org.registration.get("number"):
-                reg = org.registration
+            reg = org.registration
+            if reg.get("number"):
                 text = " ".join(filter(None, [reg.get("register"), reg["number"]]))
+                card.extra.append((str(_("Registration")), nodes.Text(text)))
+            elif reg.get("register"):  # "registered with the CIPC": no number given
+                text = str(_("Registered with %s")) % reg["register"]
                 card.extra.append((str(_("Registration")), nodes.Text(text)))
             if not card.address and org.offices:
                 card.address = org.offices[0].address
@@ -210,8 +216,10 @@ class Contact(PolicyDataDirective):
             if office is None:
                 self.unknown("office", key, [o.id for o in offices])
                 return []
-            return [ContactCard(name=office.name or (org.name if org else None),
-                                organisation=org.name if org and office.name else None,
+            # The office of a group company names that company, not the organisation.
+            company = office.organisation or (org.name if org else None)
+            return [ContactCard(name=office.name or company,
+                                organisation=company if office.name else None,
                                 address=office.address, email=office.email, phone=office.phone,
                                 website=office.website)]
         if kind == "officer":

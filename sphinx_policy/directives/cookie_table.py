@@ -20,6 +20,8 @@ from ..data.vocabulary import (
 from ..locale import _
 from .base import PolicyDataDirective
 from .nodes_util import Cell, link, para, table
+from .not_done import commitments_list
+from .rich_text import rich
 
 FIRST_PARTY = ("first-party", "first party", "first")
 
@@ -67,10 +69,10 @@ COLUMNS: dict[str, tuple[str, Callable[[Cookie, PolicyData], Cell]]] = {
     "party": (_("Party"), lambda c, d: str(PARTY_LABELS.get(p, p)) if (p := party_of(c)) else None),
     "category": (_("Category"), lambda c, d: str(CATEGORY_LABELS[c.category])),
     "storage": (_("Type"), lambda c, d: str(STORAGE_LABELS[c.storage])),
-    "purpose": (_("Purpose"), lambda c, d: c.purpose),
+    "purpose": (_("Purpose"), lambda c, d: rich(c.purpose, d)),
     "expiry": (_("Expiry"), lambda c, d: c.expiry.render() if c.expiry else None),
     "domain": (_("Domain"), lambda c, d: c.domain),
-    "notes": (_("Notes"), lambda c, d: c.notes),
+    "notes": (_("Notes"), lambda c, d: rich(c.notes, d)),
 }
 DEFAULT_COLUMNS = ("name", "provider", "purpose", "category", "expiry", "storage")
 
@@ -100,8 +102,9 @@ class CookieTable(PolicyDataDirective):
         "group-by": directives.unchanged,
         "sort": directives.unchanged,
         "empty": directives.unchanged,
+        "not-done": directives.flag,
     }
-    sections = ("cookies", "recipients", "organisation")
+    sections = ("cookies", "recipients", "organisation", "not_done")
     body_section = "cookies"
 
     def run(self) -> list[nodes.Node]:
@@ -120,11 +123,13 @@ class CookieTable(PolicyDataDirective):
         def rows(items: list[Cookie]) -> list[list[Cell]]:
             return [[COLUMNS[c][1](cookie, data) for c in columns] for cookie in items]
 
+        # What is not done, next to what is (the commitments about cookies).
+        after = commitments_list(data, cookies=True) if "not-done" in self.options else []
         if not cookies:
             empty = self.options.get(
                 "empty", str(_("No cookies or similar technologies are used."))
             )
-            return self.wrap([para(empty)], "cookie-table")
+            return self.wrap([para(empty), *after], "cookie-table")
         if group_by == "none":
             tables = [table(headers, rows(cookies), classes=["policy-cookie-table"], title=caption)]
         else:
@@ -136,7 +141,7 @@ class CookieTable(PolicyDataDirective):
                                     title=title))
         for table_node in tables:
             self.add_name(table_node)
-        return self.wrap(tables, "cookie-table")
+        return self.wrap([*tables, *after], "cookie-table")
 
     def select(self, cookies: list[Cookie], data: PolicyData) -> list[Cookie]:
         categories = set(self.choices("category", CATEGORY_ALIASES))

@@ -65,8 +65,13 @@ def front_matter_effective(document: nodes.document) -> dt.date | None:
 
 def catalog_day(directive: SphinxDirective) -> dt.date:
     """The day whose catalogs ``directive``'s page shows (see the module docstring)."""
-    env = directive.env
-    effective = front_matter_effective(directive.state.document)
+    return page_catalog_day(directive.env, directive.state.document)
+
+
+def page_catalog_day(env: BuildEnvironment, document: nodes.document) -> dt.date:
+    """The day whose catalogs the page being parsed (``document``) shows: for directives
+    and for the ``{policy}`` role alike."""
+    effective = front_matter_effective(document)
     if effective is not None:
         return effective
     revision_day = env.temp_data.get(REVISION_DAY_KEY)

@@ -16,6 +16,8 @@ from ..data.vocabulary import LAWFUL_BASIS_CITATIONS, LAWFUL_BASIS_LABELS, REQUI
 from ..locale import _
 from .base import PolicyDataDirective
 from .nodes_util import Cell, bullet_list, link, table
+from .not_done import commitments_list
+from .rich_text import rich, rich_nodes
 
 
 @functools.cache
@@ -35,6 +37,23 @@ def _many(values: tuple[str, ...]) -> Cell:
     if len(values) == 1:
         return values[0]
     return bullet_list(values)
+
+
+def _many_rich(values: tuple[str, ...], data: PolicyData) -> Cell:
+    """Like :func:`_many`, each value with its ``{kind:id}`` references rendered."""
+    cells = [rich(v, data) for v in values]
+    if not cells:
+        return None
+    if len(cells) == 1:
+        return cells[0]
+    return bullet_list(cells)
+
+
+def data_cell(activity: Activity, data: PolicyData) -> Cell:
+    """The activity's data categories (by name, from ``data_categories``), then its data."""
+    names = tuple(data.data_categories[c].name if c in data.data_categories else c
+                  for c in activity.categories)
+    return _many_rich(names + activity.data, data)
 
 
 def basis_text(activity: Activity, data: PolicyData, laws: list[str]) -> Cell:
@@ -57,9 +76,17 @@ def basis_text(activity: Activity, data: PolicyData, laws: list[str]) -> Cell:
     for basis, cites in by_basis.items():
         label = str(LAWFUL_BASIS_LABELS.get(basis, basis))
         lines.append(f"{label} ({'; '.join(cites)})" if cites else label)
+    cells: list[Cell] = list(lines)
     if activity.legitimate_interest and "legitimate-interests" in by_basis:
-        lines.append(str(_("Legitimate interest: %s")) % activity.legitimate_interest)
-    return _many(tuple(lines))
+        before, _sep, after = str(_("Legitimate interest: %s")).partition("%s")
+        parts: list[nodes.Node] = [nodes.Text(before)]
+        parts.extend(rich_nodes(activity.legitimate_interest, data))
+        if after:
+            parts.append(nodes.Text(after))
+        cells.append(parts)
+    if not cells:
+        return None
+    return cells[0] if len(cells) == 1 else bullet_list(cells)
 
 
 def recipients_cell(activity: Activity, data: PolicyData) -> Cell:
@@ -87,15 +114,15 @@ def transfers_cell(activity: Activity, data: PolicyData) -> Cell:
         if transfer.safeguard:
             line += f" ({transfer.safeguard})"
         lines.append(line)
-    return _many(tuple(lines))
+    return _many_rich(tuple(lines), data)
 
 
 def required_cell(activity: Activity, data: PolicyData) -> Cell:
     if activity.required is None and not activity.consequences:
         return None
     label = str(REQUIRED_LABELS.get(activity.required, "")) if activity.required is not None else ""
-    return " ".join(filter(None, [label + ("." if label and activity.consequences else ""),
-                                  activity.consequences or ""]))
+    return rich(" ".join(filter(None, [label + ("." if label and activity.consequences else ""),
+                                       activity.consequences or ""])), data)
 
 
 class ProcessingTable(PolicyDataDirective):
@@ -106,8 +133,9 @@ class ProcessingTable(PolicyDataDirective):
         "columns": directives.unchanged,
         "activities": directives.unchanged,
         "law": directives.unchanged,
+        "not-done": directives.flag,
     }
-    sections = ("processing", "recipients", "jurisdictions")
+    sections = ("processing", "recipients", "jurisdictions", "data_categories", "not_done")
     body_section = "processing"
 
     def run(self) -> list[nodes.Node]:
@@ -115,19 +143,19 @@ class ProcessingTable(PolicyDataDirective):
         laws = self.choices("law", law_names())
         laws = laws or [j.law for j in data.jurisdictions]
         columns_spec: dict[str, tuple[str, Callable[[Activity, PolicyData], Cell]]] = {
-            "name": (_("Activity"), lambda a, d: a.name),
-            "data": (_("Information"), lambda a, d: _many(a.data)),
-            "source": (_("How it is collected"), lambda a, d: _many(a.source)),
-            "purpose": (_("Why"), lambda a, d: _many(a.purposes)),
+            "name": (_("Activity"), lambda a, d: rich(a.name, d)),
+            "data": (_("Information"), data_cell),
+            "source": (_("How it is collected"), lambda a, d: _many_rich(a.source, d)),
+            "purpose": (_("Why"), lambda a, d: _many_rich(a.purposes, d)),
             "basis": (_("Lawful basis"), lambda a, d: basis_text(a, d, laws)),
             "retention": (
-                _("Retention"), lambda a, d: a.retention.render() if a.retention else None
+                _("Retention"), lambda a, d: rich(a.retention.render(), d) if a.retention else None
             ),
             "recipients": (_("Recipients"), recipients_cell),
-            "storage": (_("Where it is stored"), lambda a, d: a.storage),
+            "storage": (_("Where it is stored"), lambda a, d: rich(a.storage, d)),
             "transfers": (_("International transfers"), transfers_cell),
             "required": (_("Required?"), required_cell),
-            "automated": (_("Automated decisions"), lambda a, d: a.automated_decisions),
+            "automated": (_("Automated decisions"), lambda a, d: rich(a.automated_decisions, d)),
         }
         columns = self.choices("columns", tuple(columns_spec)) or [
             "data", "source", "purpose", "basis", "retention"
@@ -139,12 +167,14 @@ class ProcessingTable(PolicyDataDirective):
             for missing in sorted(wanted - known):
                 self.option_warning("activities", missing, sorted(known))
             activities = [a for a in activities if a.id in wanted]
+        # What is not done, next to what is (the commitments not about cookies).
+        after = commitments_list(data, cookies=False) if "not-done" in self.options else []
         if not activities:
             none = str(_("No processing activities are declared."))
-            return self.wrap([nodes.paragraph("", none)], "processing-table")
+            return self.wrap([nodes.paragraph("", none), *after], "processing-table")
         rows = [[columns_spec[c][1](a, data) for c in columns] for a in activities]
         caption = self.arguments[0] if self.arguments else None
         table_node = table([str(columns_spec[c][0]) for c in columns], rows,
                            classes=["policy-processing-table"], title=caption)
         self.add_name(table_node)
-        return self.wrap([table_node], "processing-table")
+        return self.wrap([table_node, *after], "processing-table")

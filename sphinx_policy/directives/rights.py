@@ -81,10 +81,11 @@ class Rights(PolicyDataDirective):
         data = self.policy_data()
         laws = self.laws(data)
         self.day = catalog_day(self)
-        only = set(split_list(self.options.get("only", "")))
+        # :only: lists the rights in the order the reader sees them.
+        only = list(dict.fromkeys(split_list(self.options.get("only", ""))))
         exclude = set(split_list(self.options.get("exclude", "")))
         all_ids = {r.id for law in laws for r in (*law.rights, *rights_of(law, data, self.day))}
-        for right_id in sorted((only | exclude) - all_ids):
+        for right_id in sorted((set(only) | exclude) - all_ids):
             option = "only" if right_id in only else "exclude"
             self.option_warning(option, right_id, sorted(all_ids))
         output: list[nodes.Node] = []
@@ -94,8 +95,11 @@ class Rights(PolicyDataDirective):
                     "law": law.short_name, "region": catalog_text(law.region, law.id)}
                 output.append(nodes.rubric(heading, heading))
             items = nodes.bullet_list(classes=["policy-rights"])
-            for right in rights_of(law, data, self.day):
-                if (only and right.id not in only) or right.id in exclude:
+            rights = rights_of(law, data, self.day)
+            if only:
+                rights = sorted((r for r in rights if r.id in only), key=lambda r: only.index(r.id))
+            for right in rights:
+                if right.id in exclude:
                     continue
                 if right.id == law.complaint_right and "no-complaint" not in self.options:
                     continue  # shown below, with the authority's contact
@@ -166,21 +170,22 @@ class Rights(PolicyDataDirective):
         email = how.get("email") or (org.email if org else None)
         url = how.get("url") or how.get("website")
         phone = how.get("phone")
-        if not (email or url or phone):
-            return []
-        node = para(str(_("To exercise these rights, contact us")))
-        channels: list[nodes.Node] = []
-        if email:
-            channels.append(email_link(str(email)))
-        if url:
-            channels.append(link(str(url), str(url)))
-        if phone:
-            channels.append(phone_link(str(phone)))
-        for index, channel in enumerate(channels):
-            node += nodes.Text(": " if index == 0 else (" " + str(_("or")) + " "))
-            node += channel
-        node += nodes.Text(".")
-        result: list[nodes.Node] = [node]
+        result: list[nodes.Node] = []
+        if email or url or phone:
+            node = para(str(_("To exercise these rights, contact us")))
+            channels: list[nodes.Node] = []
+            if email:
+                channels.append(email_link(str(email)))
+            if url:
+                channels.append(link(str(url), str(url)))
+            if phone:
+                channels.append(phone_link(str(phone)))
+            for index, channel in enumerate(channels):
+                node += nodes.Text(": " if index == 0 else (" " + str(_("or")) + " "))
+                node += channel
+            node += nodes.Text(".")
+            result.append(node)
+        # Shown with or without a channel: neither is a way to contact us, both are facts.
         if data.rights.get("response_time"):
             result.append(para(str(_("We respond within %s.")) % data.rights["response_time"]))
         if how.get("note"):

@@ -43,7 +43,7 @@ def setup_locale(app: Sphinx) -> None:
     # proxies, resolved in each build's language: ``_`` returns one only while no catalog
     # is registered, so those modules are imported before the catalog is.
     from ..data import vocabulary  # noqa: F401
-    from ..directives import cookie_table  # noqa: F401
+    from ..directives import cookie_table, recipients  # noqa: F401
     from ..history import display  # noqa: F401
 
     app.add_message_catalog(MESSAGE_CATALOG_NAME, str(Path(__file__).parent))

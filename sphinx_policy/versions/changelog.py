@@ -157,6 +157,13 @@ def render(
     records = select(app, node, upto)
     if not records:
         text = str(_("No changes have been recorded yet."))
+        if not node["editorial"]:
+            probe = node.deepcopy()
+            probe["editorial"] = True
+            if select(app, probe, upto):
+                # The page has a history: only its editorial revisions are left out.
+                text = str(_("Only editorial changes have been made (wording and "
+                             "presentation); they are not listed."))
         return nodes.paragraph(text, text, classes=node["classes"])
     links = app.builder.name in HTML_ARCHIVE_BUILDERS and app.config.policy_archives
     many_pages = len({r.docname for r in records}) > 1
