@@ -361,12 +361,17 @@ def _run(
         raise _no_git(git, exc) from exc
 
 
-def run_git(root: Path | str, args: Sequence[str],
-            git: str = "git") -> subprocess.CompletedProcess[bytes]:
+def run_git(root: Path | str, args: Sequence[str], git: str = "git", *,
+            index_file: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     """One more git command in ``root``, with the same pinned configuration and cleaned
     environment as the index's own (for the rare question the one log pass cannot
-    answer). Raises :class:`GitUnavailable` when git cannot run."""
-    return _run(git, [*_SAFE_CONFIG, *args], Path(root), _git_env(None))
+    answer). ``index_file``: a private index instead of the repository's own (the
+    archived versions' materialised trees). Raises :class:`GitUnavailable` when git
+    cannot run."""
+    env = _git_env(None)
+    if index_file is not None:
+        env["GIT_INDEX_FILE"] = os.fspath(index_file)
+    return _run(git, [*_SAFE_CONFIG, *args], Path(root), env)
 
 
 def _start(
