@@ -250,25 +250,30 @@ class RevisionRenderer:
         self.trees.prune()
 
     @contextmanager
-    def _reading(self, docname: str, srcdir: Path | None) -> Iterator[None]:
-        """While an old revision of ``docname`` is parsed: the page's entries purged as
-        for a re-read, the source folder (when given) in the old tree; afterwards the
-        page's current entries back, and the source folder."""
+    def _reading(self, docname: str, srcdir: Path | None) -> Iterator[Callable[[], None]]:
+        """While an old revision of ``docname`` is parsed and resolved: the page's
+        entries purged as for a re-read, the source folder (when given) in the old tree.
+        Yields what ends the parse (the document being read is put back, as read_doc
+        does before resolving); afterwards the page's current entries are back."""
         app, env = self.app, self.app.env
         live_srcdir = Path(env.srcdir)
         saved_document, saved_refs = env.current_document, dict(env.ref_context)
-        app.events.emit("env-purge-doc", env, docname)
-        env.clear_doc(docname)
-        if srcdir is not None:
-            _set_srcdir(app, srcdir)
-        try:
-            yield
-        finally:
+
+        def parsed() -> None:
             if srcdir is not None:
                 _set_srcdir(app, live_srcdir)
             env.current_document = saved_document
             env.ref_context.clear()
             env.ref_context.update(saved_refs)
+
+        app.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+        if srcdir is not None:
+            _set_srcdir(app, srcdir)
+        try:
+            yield parsed
+        finally:
+            parsed()
             app.events.emit("env-purge-doc", env, docname)
             env.clear_doc(docname)
             self._restore(docname)
@@ -336,7 +341,7 @@ class RevisionRenderer:
                 location=record.docname,
             )
             return None
-        with self._reading(record.docname, old_srcdir):
+        with self._reading(record.docname, old_srcdir) as parsed:
             env.prepare_settings(record.docname)
             if old_srcdir is not None:
                 env.temp_data[_TREE_KEY] = old_srcdir
@@ -345,6 +350,7 @@ class RevisionRenderer:
                     project_data(env, refresh=True)  # the data files of this commit
                     self.loaded = {(str(old_srcdir), record.sha)}
             doctree = parse_source(app, text, filename, filetype)
+            parsed()
             env.metadata[record.archive] = _front_matter(doctree)
             # Toctrees point into the current site, not the archived one.
             for toctree in list(doctree.findall(addnodes.toctree)):
