@@ -361,17 +361,12 @@ def _run(
         raise _no_git(git, exc) from exc
 
 
-def run_git(root: Path | str, args: Sequence[str], git: str = "git", *,
-            index_file: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_git(root: Path | str, args: Sequence[str],
+            git: str = "git") -> subprocess.CompletedProcess[bytes]:
     """One more git command in ``root``, with the same pinned configuration and cleaned
     environment as the index's own (for the rare question the one log pass cannot
-    answer). ``index_file``: a private index instead of the repository's own (the
-    archived versions' materialised trees). Raises :class:`GitUnavailable` when git
-    cannot run."""
-    env = _git_env(None)
-    if index_file is not None:
-        env["GIT_INDEX_FILE"] = os.fspath(index_file)
-    return _run(git, [*_SAFE_CONFIG, *args], Path(root), env)
+    answer). Raises :class:`GitUnavailable` when git cannot run."""
+    return _run(git, [*_SAFE_CONFIG, *args], Path(root), _git_env(None))
 
 
 def _start(
@@ -1205,6 +1200,14 @@ class BlobReader:
             obj = self._request(oid)
         return obj
 
+    def read_object(self, spec: str) -> tuple[str, str, bytes] | None:
+        """(object id, type, content) of an object name such as ``<sha>^{tree}`` or an
+        object id; ``None`` if it is missing."""
+        if "\n" in spec or "\0" in spec:
+            raise ValueError(f"not an object name: {spec!r}")
+        with self._lock:
+            return self._request(spec)
+
     def ls_tree(self, sha: str) -> list[str]:
         """Repository-relative paths of the files (blobs) in commit ``sha``, sorted."""
         proc = _run(
@@ -1229,3 +1232,14 @@ def _tree_entry(tree: bytes, name: bytes, raw_len: int) -> str | None:
             return tree[nul + 1 : nul + 1 + raw_len].hex()
         pos = nul + 1 + raw_len
     return None
+
+
+def tree_entries(tree: bytes, raw_len: int) -> Iterator[tuple[str, bytes, str]]:
+    """(mode, name, object id in hex) of each entry of a raw tree object."""
+    pos = 0
+    while pos < len(tree):
+        space = tree.index(b" ", pos)
+        nul = tree.index(b"\0", space)
+        yield (tree[pos:space].decode("ascii"), tree[space + 1 : nul],
+               tree[nul + 1 : nul + 1 + raw_len].hex())
+        pos = nul + 1 + raw_len

@@ -25,6 +25,7 @@ import copy
 import hashlib
 import json
 import mimetypes
+import os
 import pickle
 import posixpath
 import re
@@ -50,7 +51,7 @@ from ..compat import parse_source
 from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
 from ..history.dates import format_for_readers
-from ..history.index import BlobReader, GitUnavailable, run_git
+from ..history.index import BlobReader, tree_entries
 from ..locale import _
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions
@@ -139,58 +140,105 @@ class ArchiveCache:
 
 
 class Trees:
-    """Old trees of the repositories, checked out beside the doctrees.
+    """Old trees of the repositories, written out beside the doctrees.
 
-    One folder per repository, holding one commit's tree at a time with its own index
-    file: moving it to another commit (``git read-tree --reset -u``) rewrites only the
-    files that differ, so walking the revisions in commit order costs little more than
-    the changes themselves. It stays for the next build, which usually needs only the
-    newest commit; folders of repositories no longer used are removed.
+    One folder per repository holds one commit's tree at a time. Moving it to another
+    commit compares the two commits' tree objects (read through the persistent
+    ``git cat-file --batch``; a subtree whose id did not change is skipped whole) and
+    writes, replaces or removes only the entries that differ: walking the revisions
+    in commit order costs about as much as the changes themselves, and no process is
+    started per commit. Files are written as git stores them (no checkout filters).
+    The folder stays for the next build, which usually needs only the newest commit;
+    folders of repositories no longer used are removed.
     """
 
     def __init__(self, app: Sphinx) -> None:
         self.base = Path(app.doctreedir) / TREES_FOLDER
-        self.current: dict[str, str] = {}  # repository root -> commit checked out
+        self.current: dict[str, str] = {}  # repository root -> commit written out
         self.used: set[str] = set()
 
     def folder(self, repo_root: str) -> Path:
         key = hashlib.sha256(str(Path(repo_root).resolve()).encode()).hexdigest()[:16]
         return self.base / key
 
-    def checkout(self, repo_root: str, sha: str) -> Path | None:
-        """The work tree of ``repo_root`` at commit ``sha``, or None (warned)."""
+    def checkout(self, reader: BlobReader, repo_root: str, sha: str) -> tuple[Path | None, str]:
+        """The tree of ``repo_root`` at commit ``sha``, or None and why not."""
         folder = self.folder(repo_root)
-        tree, index, head = folder / "tree", folder / "index", folder / "COMMIT"
+        tree, head = folder / "tree", folder / "COMMIT"
         self.used.add(folder.name)
-        if self.current.get(repo_root) != sha:
-            if head.is_file() and head.read_text("ascii").strip() == sha and tree.is_dir():
-                self.current[repo_root] = sha
-                return tree
-            tree.mkdir(parents=True, exist_ok=True)
-            head.unlink(missing_ok=True)  # not trusted while it is being moved
-            try:
-                proc = run_git(
-                    repo_root,
-                    [f"--work-tree={tree}", "read-tree", "--reset", "-u", f"{sha}^{{tree}}"],
-                    index_file=index,
-                )
-            except GitUnavailable as exc:
-                warn(Subtype.GIT, f"cannot check out commit {sha[:12]} for its archived "
-                     f"versions: {exc}")
-                return None
-            if proc.returncode != 0:
-                error = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-                warn(
-                    Subtype.GIT,
-                    f"cannot check out commit {sha[:12]} of {repo_root} for its archived "
-                    f"versions (git read-tree: {error[-1] if error else proc.returncode}); "
-                    "the revisions of that commit are not rendered",
-                )
-                self.current.pop(repo_root, None)
-                return None
-            head.write_text(sha, "ascii")
-            self.current[repo_root] = sha
-        return tree
+        if self.current.get(repo_root) == sha:
+            return tree, ""
+        self.current.pop(repo_root, None)
+        root = reader.read_object(f"{sha}^{{tree}}")
+        if root is None or root[1] != "tree":
+            return None, "its tree cannot be read"
+        # What the folder holds, when a previous move finished: "<commit> <tree id>".
+        held = head.read_text("ascii").split() if head.is_file() else []
+        head.unlink(missing_ok=True)  # not trusted while the tree is being moved
+        try:
+            if len(held) != 2 or not tree.is_dir():
+                shutil.rmtree(tree, ignore_errors=True)
+                tree.mkdir(parents=True)
+                self._move(reader, tree, None, root[0])
+            else:
+                self._move(reader, tree, held[1], root[0])
+        except (OSError, _MissingObject) as exc:
+            shutil.rmtree(tree, ignore_errors=True)
+            return None, str(exc)
+        head.write_text(f"{sha} {root[0]}", "ascii")
+        self.current[repo_root] = sha
+        return tree, ""
+
+    def _entries(self, reader: BlobReader, oid: str | None) -> dict[str, tuple[str, str]]:
+        if oid is None:
+            return {}
+        obj = reader.read_object(oid)
+        if obj is None or obj[1] != "tree":
+            raise _MissingObject(f"git cannot read the tree {oid[:12]}")
+        entries = {}
+        for mode, raw_name, entry_oid in tree_entries(obj[2], len(oid) // 2):
+            name = os.fsdecode(raw_name)
+            # Names git itself refuses to check out (a crafted tree) are left out.
+            if name in ("", ".", "..") or "/" in name or name.lower() == ".git":
+                continue
+            entries[name] = (mode, entry_oid)
+        return entries
+
+    def _move(self, reader: BlobReader, folder: Path, old: str | None, new: str) -> None:
+        """Turn ``folder`` (holding tree ``old``, or empty) into tree ``new``."""
+        if old == new:
+            return
+        before, after = self._entries(reader, old), self._entries(reader, new)
+        for name in before.keys() - after.keys():
+            _remove(folder / name)
+        for name, (mode, oid) in after.items():
+            previous = before.get(name)
+            if previous == (mode, oid):
+                continue
+            path = folder / name
+            if mode == _TREE_MODE:
+                if previous is not None and previous[0] == _TREE_MODE:
+                    self._move(reader, path, previous[1], oid)
+                    continue
+                if previous is not None:
+                    _remove(path)
+                path.mkdir()
+                self._move(reader, path, None, oid)
+                continue
+            if previous is not None:
+                _remove(path)
+            if mode == _SUBMODULE_MODE:
+                path.mkdir()  # an empty folder, as a checkout without submodules has
+                continue
+            blob = reader.read_object(oid)
+            if blob is None or blob[1] != "blob":
+                raise _MissingObject(f"git cannot read {name} ({oid[:12]})")
+            if mode == _SYMLINK_MODE:
+                path.symlink_to(os.fsdecode(blob[2]))
+            else:
+                path.write_bytes(blob[2])
+                if mode == _EXECUTABLE_MODE:
+                    path.chmod(0o755)
 
     def prune(self) -> None:
         """Remove the folders of repositories this build did not use."""
@@ -199,6 +247,20 @@ class Trees:
         for folder in self.base.iterdir():
             if folder.name not in self.used and folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+_TREE_MODE, _SUBMODULE_MODE, _SYMLINK_MODE, _EXECUTABLE_MODE = "40000", "160000", "120000", "100755"
+
+
+class _MissingObject(Exception):
+    """An object of the repository cannot be read (a corrupt or partial clone)."""
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -290,8 +352,9 @@ class RevisionRenderer:
                 env.domaindata[name].update(copy.deepcopy(data))
             self.app.events.emit("env-merge-info", env, {docname}, snapshot)
 
-    def _source(self, record: RevisionRecord) -> tuple[str, Path, Path | None] | None:
-        """(text, path it is parsed as, old source folder or None) of a revision."""
+    def _source(self, record: RevisionRecord) -> tuple[str, Path, Path | None] | str:
+        """(text, path it is parsed as, old source folder or None) of a revision, or
+        why it cannot be read."""
         app = self.app
         root = Path(record.repo_root).resolve()
         srcdir = Path(app.srcdir).resolve()
@@ -300,14 +363,14 @@ class RevisionRenderer:
             # the documentation folder, so only the page's text is read at the revision.
             blob = self.reader(record).read_blob(record.sha, record.source_path)
             if blob is None:
-                return None
+                return "it is not a file in that commit"
             return blob.decode("utf-8-sig", "replace"), root / record.source_path, None
-        tree = self.trees.checkout(record.repo_root, record.sha)
+        tree, reason = self.trees.checkout(self.reader(record), record.repo_root, record.sha)
         if tree is None:
-            return None
+            return f"the commit cannot be checked out: {reason}"
         path = tree / record.source_path
         if not path.is_file():
-            return None
+            return "it is not a file in that commit"
         old_srcdir = tree / srcdir.relative_to(root)
         return path.read_bytes().decode("utf-8-sig", "replace"), path, old_srcdir
 
@@ -316,14 +379,12 @@ class RevisionRenderer:
         try:
             found = self._source(record)
         except (OSError, ValueError) as exc:
-            found, reason = None, str(exc)
-        else:
-            reason = "it is not a file in that commit"
-        if found is None:
+            found = str(exc)
+        if isinstance(found, str):
             warn(
                 Subtype.GIT,
-                f"cannot read {record.source_path} at {record.sha[:12]} ({reason}); its "
-                "archived version is not rendered",
+                f"cannot read {record.source_path} at {record.sha[:12]}; its archived "
+                f"version is not rendered ({found})",
                 location=record.docname,
             )
             return None
