@@ -1,9 +1,9 @@
 """Archived versions and diff pages: every revision of every policy page, as it was.
 
 An archived version of page P at revision R is the text P had in a build of R's tree, by
-construction: R's tree is checked out into a folder beside the doctrees (one per
-repository, moved from commit to commit with ``git read-tree``, which writes only the
-files that differ), and P is parsed there, with the environment's source folder
+construction: R's tree is written out into a folder beside the doctrees (one per
+repository, moved from commit to commit by writing only the entries that differ, see
+:class:`Trees`), and P is parsed there, with the environment's source folder
 pointing into it. Every file the page reads relative to itself or to the documentation
 folder (includes, literalinclude, csv-table and raw files, images, data files, files
 read by other extensions' directives) is then R's. Around each parse the page's own
