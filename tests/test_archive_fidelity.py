@@ -236,19 +236,20 @@ def test_deleted_and_recreated_page_keeps_its_earlier_revisions(tmp_path: Path, 
     assert "Second" in diff_text and "Third" in diff_text
 
 
-def test_page_renamed_from_a_file_without_suffix_is_archived_as_the_page(
-    tmp_path: Path, build
+@pytest.mark.parametrize("old_name", ["notice", "notice.txt"])
+def test_page_renamed_from_another_suffix_is_archived_as_the_page(
+    tmp_path: Path, build, old_name: str
 ) -> None:
     repo = GitRepo(tmp_path / "site")
     repo.write("conf.py", 'extensions = ["myst_parser", "sphinx_policy"]\n'
                'exclude_patterns = ["_build"]\npolicy_pages = ["notice"]\n')
     repo.write(".gitignore", "_build/\n")
     repo.write("index.md", "# Home\n\n```{toctree}\nnotice\n```\n")
-    repo.write("notice", "# Notice\n\nWe use **no** trackers.\n")
+    repo.write(old_name, "# Notice\n\nWe use **no** trackers.\n")
     first = repo.commit("Notice, as a plain file", date=day(1))
-    repo.write("notice", "# Notice\n\nWe use **no** trackers at all.\n")
+    repo.write(old_name, "# Notice\n\nWe use **no** trackers at all.\n")
     second = repo.commit("Clearer", date=day(2))
-    repo.mv("notice", "notice.md")
+    repo.mv(old_name, "notice.md")
     repo.commit("Make it a page", date=day(3))
     app = build(repo)
     assert "Traceback" not in warnings(app)
@@ -276,3 +277,28 @@ def test_epub_pages_are_well_formed_xml(fidelity: tuple[GitRepo, list[str]], bui
         ET.fromstring(path.read_bytes())  # raises on an unclosed tag
         dated += b"article:modified_time" in path.read_bytes()
     assert dated  # the tag that was not closed is there
+
+
+def test_next_build_moves_the_kept_tree_to_the_new_commit(
+    fidelity: tuple[GitRepo, list[str]], build, make_app
+) -> None:
+    """The written-out tree is kept between builds and moved: files changed, added and
+    removed by the new commit are as that commit has them."""
+    repo, _shas = fidelity
+    build(repo)
+    repo.write("legal/snippets/retention.txt", "Retention is 365 days.\n")
+    repo.write("legal/snippets/quote.txt", "A new quote.\n")
+    repo.rm("legal/snippets/intro.md")
+    repo.write("legal/snippets/intro.md", "Intro, written again.\n")
+    new = repo.commit("Longer retention", date=day(21))
+    app = make_app("html", srcdir=repo.path)
+    app.build()
+    assert "1 archived versions rendered" in app._status.getvalue()
+    (latest, previous, *_rest) = manifest_revisions(app, "legal/privacy")
+    assert latest["commit"] == new
+    body, _image = page_body(output(app, latest["archive_url"]))
+    assert "Retention is 365 days." in body and "A new quote." in body
+    assert "Intro, written again." in body
+    assert "90 days" not in body
+    body, _image = page_body(output(app, previous["archive_url"]))
+    assert "Retention is 90 days." in body and "365" not in body

@@ -302,7 +302,8 @@ def page_revisions(
 def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
     """Whether the page ``path`` existed at (after) a chain commit, from its own history:
     the state its newest change at or before that commit left it in. Before its first
-    change it did not exist, unless the history is cut short (then it may have)."""
+    change it did not exist, unless the history is cut short or shows no change of the
+    page at all (every one ignored): then nothing is known, and nothing is left out."""
     own = index.file(path)
     changes = sorted((index.age(r.commit.sha), r.status) for r in own.revisions)
     ages = [age for age, _status in changes]
@@ -310,7 +311,7 @@ def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
     def exists(sha: str) -> bool:
         at = bisect.bisect_left(ages, index.age(sha))  # the newest change at or before sha
         if at == len(changes):
-            return not own.complete
+            return not own.complete or not changes
         return changes[at][1] != "D"
 
     return exists

@@ -155,7 +155,10 @@ class Trees:
     def __init__(self, app: Sphinx) -> None:
         self.base = Path(app.doctreedir) / TREES_FOLDER
         self.current: dict[str, str] = {}  # repository root -> commit written out
+        self.trees: dict[str, str] = {}  # repository root -> its tree id
         self.used: set[str] = set()
+        # Parsed tree objects: what one move writes is what the next one starts from.
+        self.parsed: dict[str, dict[bytes, tuple[bytes, str]]] = {}
 
     def folder(self, repo_root: str) -> Path:
         key = hashlib.sha256(str(Path(repo_root).resolve()).encode()).hexdigest()[:16]
@@ -172,9 +175,13 @@ class Trees:
         root = reader.read_object(f"{sha}^{{tree}}")
         if root is None or root[1] != "tree":
             return None, "its tree cannot be read"
-        # What the folder holds, when a previous move finished: "<commit> <tree id>".
-        held = head.read_text("ascii").split() if head.is_file() else []
-        head.unlink(missing_ok=True)  # not trusted while the tree is being moved
+        if repo_root in self.trees:
+            held = [sha, self.trees.pop(repo_root)]
+        else:
+            # Left by an earlier build that finished: "<commit> <tree id>". Removed while
+            # the tree is being moved, and written again when the build is done.
+            held = head.read_text("ascii").split() if head.is_file() else []
+            head.unlink(missing_ok=True)
         try:
             if len(held) != 2 or not tree.is_dir():
                 shutil.rmtree(tree, ignore_errors=True)
@@ -185,23 +192,34 @@ class Trees:
         except (OSError, _MissingObject) as exc:
             shutil.rmtree(tree, ignore_errors=True)
             return None, str(exc)
-        head.write_text(f"{sha} {root[0]}", "ascii")
         self.current[repo_root] = sha
+        self.trees[repo_root] = root[0]
         return tree, ""
 
-    def _entries(self, reader: BlobReader, oid: str | None) -> dict[str, tuple[str, str]]:
+    def save(self) -> None:
+        """Record what each folder holds, for the next build."""
+        for repo_root, sha in self.current.items():
+            head = self.folder(repo_root) / "COMMIT"
+            head.write_text(f"{sha} {self.trees[repo_root]}", "ascii")
+
+    def _entries(self, reader: BlobReader, oid: str | None) -> dict[bytes, tuple[bytes, str]]:
         if oid is None:
             return {}
+        entries = self.parsed.get(oid)
+        if entries is not None:
+            return entries
         obj = reader.read_object(oid)
         if obj is None or obj[1] != "tree":
             raise _MissingObject(f"git cannot read the tree {oid[:12]}")
         entries = {}
-        for mode, raw_name, entry_oid in tree_entries(obj[2], len(oid) // 2):
-            name = os.fsdecode(raw_name)
+        for mode, name, entry_oid in tree_entries(obj[2], len(oid) // 2):
             # Names git itself refuses to check out (a crafted tree) are left out.
-            if name in ("", ".", "..") or "/" in name or name.lower() == ".git":
+            if name in (b"", b".", b"..") or b"/" in name or name.lower() == b".git":
                 continue
             entries[name] = (mode, entry_oid)
+        if len(self.parsed) > 256:
+            self.parsed.clear()
+        self.parsed[oid] = entries
         return entries
 
     def _move(self, reader: BlobReader, folder: Path, old: str | None, new: str) -> None:
@@ -210,12 +228,13 @@ class Trees:
             return
         before, after = self._entries(reader, old), self._entries(reader, new)
         for name in before.keys() - after.keys():
-            _remove(folder / name)
+            _remove(folder / os.fsdecode(name))
+        files: list[tuple[Path, bytes, str, bool]] = []  # path, mode, blob id, was executable
         for name, (mode, oid) in after.items():
             previous = before.get(name)
             if previous == (mode, oid):
                 continue
-            path = folder / name
+            path = folder / os.fsdecode(name)
             if mode == _TREE_MODE:
                 if previous is not None and previous[0] == _TREE_MODE:
                     self._move(reader, path, previous[1], oid)
@@ -225,20 +244,23 @@ class Trees:
                 path.mkdir()
                 self._move(reader, path, None, oid)
                 continue
-            if previous is not None:
-                _remove(path)
+            if previous is not None and not (_is_file(previous[0]) and _is_file(mode)):
+                _remove(path)  # a file over a file is simply rewritten
             if mode == _SUBMODULE_MODE:
                 path.mkdir()  # an empty folder, as a checkout without submodules has
                 continue
-            blob = reader.read_object(oid)
+            was_executable = previous is not None and previous[0] == _EXECUTABLE_MODE
+            files.append((path, mode, oid, was_executable))
+        blobs = reader.read_objects([oid for _path, _mode, oid, _x in files])
+        for (path, mode, oid, was_executable), blob in zip(files, blobs, strict=True):
             if blob is None or blob[1] != "blob":
-                raise _MissingObject(f"git cannot read {name} ({oid[:12]})")
+                raise _MissingObject(f"git cannot read {path.name} ({oid[:12]})")
             if mode == _SYMLINK_MODE:
                 path.symlink_to(os.fsdecode(blob[2]))
             else:
                 path.write_bytes(blob[2])
-                if mode == _EXECUTABLE_MODE:
-                    path.chmod(0o755)
+                if mode == _EXECUTABLE_MODE or was_executable:
+                    path.chmod(0o755 if mode == _EXECUTABLE_MODE else 0o644)
 
     def prune(self) -> None:
         """Remove the folders of repositories this build did not use."""
@@ -249,7 +271,12 @@ class Trees:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-_TREE_MODE, _SUBMODULE_MODE, _SYMLINK_MODE, _EXECUTABLE_MODE = "40000", "160000", "120000", "100755"
+_TREE_MODE, _SUBMODULE_MODE = b"40000", b"160000"
+_SYMLINK_MODE, _EXECUTABLE_MODE = b"120000", b"100755"
+
+
+def _is_file(mode: bytes) -> bool:
+    return mode in (b"100644", _EXECUTABLE_MODE)
 
 
 class _MissingObject(Exception):
@@ -309,6 +336,7 @@ class RevisionRenderer:
             reader.close()
         for srcdir in self.srcdirs:
             forget_project_data(srcdir)
+        self.trees.save()
         self.trees.prune()
 
     @contextmanager
