@@ -28,7 +28,8 @@ def parse_source(app: Sphinx, content: str, filename: Path, filetype: str) -> no
     ``Builder.read_doc`` does: ``source-read``, the parser, then every transform."""
     env = app.env
     try:
-        # Sphinx 9.0-9.2 (tested on 9.0 and 9.2): read_doc's own parsing step, private.
+        # Sphinx 9: read_doc's own parsing step, private. Run by the tests on 9.0.4;
+        # 9.1.1's source has the same signature.
         from sphinx.util.docutils import _parse_str_to_doctree  # type: ignore[attr-defined]
     except ImportError:
         return _parse_with_publisher(app, content, filename, filetype)
@@ -49,7 +50,8 @@ def parse_source(app: Sphinx, content: str, filename: Path, filetype: str) -> no
 def _parse_with_publisher(
     app: Sphinx, content: str, filename: Path, filetype: str
 ) -> nodes.document:
-    """Sphinx 8.2 (tested on 8.2.3): the registry's cached publisher, fed from a string.
+    """Sphinx 8.2 (run by the tests on 8.2.3): the registry's cached publisher, fed from
+    a string (private: the ``_parser`` slot of the document being read).
 
     Directives that parse nested content (MyST's among them) read the parser from
     ``current_document._parser``, which read_doc sets the same way."""
