@@ -32,3 +32,99 @@ def test_mypy() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------ private names
+
+#: Where private names of Sphinx, docutils and MyST may be used (each with why).
+COMPAT = ROOT / "sphinx_policy" / "compat.py"
+FOREIGN = ("sphinx", "docutils", "myst_parser")
+#: Underscore names that are public API: NamedTuple's methods.
+PUBLIC_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _own_private_names(files: list[Path]) -> set[str]:
+    """Underscore names the package defines itself (its own helpers and attributes)."""
+    import ast
+
+    names: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                    names.add(node.attr)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return {n for n in names if _private(n)}
+
+
+def private_uses(source: str, own: set[str]) -> list[str]:
+    """Private names of other projects used in ``source``: imports of an underscore name
+    or module of Sphinx/docutils/MyST, and underscore attributes (also through getattr
+    and friends) that the package does not define itself."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if parts[0] in FOREIGN and (
+                any(_private(p) for p in parts) or any(_private(a.name) for a in node.names)
+            ):
+                found.append(f"line {node.lineno}: from {node.module} import "
+                             + ", ".join(a.name for a in node.names))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] in FOREIGN and any(_private(p) for p in parts):
+                    found.append(f"line {node.lineno}: import {alias.name}")
+        elif isinstance(node, ast.Attribute) and _private(node.attr):
+            owner = node.value.id if isinstance(node.value, ast.Name) else None
+            if owner not in ("self", "cls") and node.attr not in own | PUBLIC_UNDERSCORE:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "hasattr", "setattr", "delattr")
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and _private(node.args[1].value)
+            and node.args[1].value not in own
+        ):
+            found.append(f"line {node.lineno}: {node.func.id}(..., {node.args[1].value!r})")
+    return found
+
+
+def test_private_names_of_sphinx_only_in_the_compat_module() -> None:
+    files = sorted((ROOT / "sphinx_policy").rglob("*.py"))
+    own = _own_private_names([f for f in files if f != COMPAT])
+    offenders = {
+        str(path.relative_to(ROOT)): uses
+        for path in files
+        if path != COMPAT and (uses := private_uses(path.read_text("utf-8"), own))
+    }
+    assert offenders == {}
+    assert private_uses(COMPAT.read_text("utf-8"), own)  # the module does hold them
+
+
+def test_the_private_name_check_finds_what_the_archives_used_to_use() -> None:
+    sample = (
+        "from sphinx.util.docutils import _parse_str_to_doctree\n"
+        "from sphinx.builders.html._build_info import BuildInfo\n"
+        "import docutils._private\n"
+        "env.current_document._parser = parser\n"
+        "html = builder._get_local_toctree(page)\n"
+        "ok = callable(getattr(builder, '_get_local_toctree', None))\n"
+        "record = record._replace(first=True)\n"
+        "self._cache = {}\n"
+    )
+    assert len(private_uses(sample, set())) == 6

@@ -1,16 +1,15 @@
-"""Where data files are read from: the working tree, or a git revision.
+"""Where data files are read from: the working tree of the source folder.
 
-Directives never open files themselves. They ask a :class:`DataSource`, so that an
-archived version of a page can render its tables from the data files as they were
-at that commit, through the same code path as the current page.
+Directives never open files themselves. They ask a :class:`DataSource`, so that every
+read goes through one place with the same path checks and size limit. (An archived
+version needs nothing of its own here: it is parsed with the source folder pointing
+into its commit's checked-out tree.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import posixpath
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -134,63 +133,3 @@ class WorkingTreeSource:
         return str(self.root / relpath)
 
 
-class GitRevisionSource:
-    """The documentation folder as it was at one commit.
-
-    ``read_blob(path_in_repo) -> bytes | None`` and ``list_files() -> list[str]`` come
-    from the history layer (one persistent ``git cat-file --batch`` process), and
-    ``prefix`` is the documentation folder's path inside the repository.
-    """
-
-    def __init__(
-        self,
-        sha: str,
-        prefix: str,
-        read_blob: Callable[[str], bytes | None],
-        list_files: Callable[[], list[str]],
-        max_bytes: int = 2_000_000,
-    ) -> None:
-        self.sha = sha
-        self.prefix = prefix.strip("/")
-        self._read_blob = read_blob
-        self._list_files = list_files
-        self.max_bytes = max_bytes
-        self.label = f"revision {sha[:12]}"
-
-    def _repo_path(self, relpath: str) -> str:
-        rel = normalise_relpath(relpath)
-        return f"{self.prefix}/{rel}" if self.prefix else rel
-
-    def read_bytes(self, relpath: str) -> bytes:
-        content = self._read_blob(self._repo_path(relpath))
-        if content is None:
-            raise DataFileError(f"the data file {relpath!r} does not exist at {self.label}")
-        if len(content) > self.max_bytes:
-            raise DataFileError(
-                f"the data file {relpath!r} has {len(content):,} bytes at {self.label}, more "
-                f"than the limit of {self.max_bytes:,}"
-            )
-        return content
-
-    def glob(self, pattern: str) -> list[str]:
-        pattern = check_pattern(pattern)
-        head = f"{self.prefix}/" if self.prefix else ""
-        rels = [p[len(head) :] for p in self._list_files() if p.startswith(head)]
-        return sorted(p for p in rels if _glob_match(p, pattern))
-
-    def location(self, relpath: str) -> str:
-        return f"{relpath}@{self.sha[:12]}"
-
-
-def _glob_match(path: str, pattern: str) -> bool:
-    """pathlib-style glob: ``*`` stays inside one folder, ``**`` crosses folders."""
-    parts, pats = path.split("/"), pattern.split("/")
-
-    def match(i: int, j: int) -> bool:
-        if j == len(pats):
-            return i == len(parts)
-        if pats[j] == "**":
-            return any(match(k, j + 1) for k in range(i, len(parts) + 1))
-        return i < len(parts) and fnmatch.fnmatchcase(parts[i], pats[j]) and match(i + 1, j + 1)
-
-    return match(0, 0)

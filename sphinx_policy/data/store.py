@@ -23,8 +23,8 @@ from .validate import Problem
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-#: Key in ``env.temp_data`` under which the history layer sets another source
-#: (a git revision) while it renders an archived version.
+#: Key in ``env.temp_data`` under which a caller may set another source than the
+#: working tree of ``env.srcdir``.
 SOURCE_KEY = "policy_data_source"
 
 
@@ -225,6 +225,13 @@ def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
     if refresh or key not in _PROJECT_CACHE:
         _PROJECT_CACHE[key] = load_project_data(source, list(env.config.policy_data_files))
     return _PROJECT_CACHE[key]
+
+
+def forget_project_data(srcdir: Path) -> None:
+    """Drop what was loaded from ``srcdir`` (a materialised old tree, which the next
+    revision overwrites in place)."""
+    for key in [k for k in _PROJECT_CACHE if k[1] == str(srcdir)]:
+        del _PROJECT_CACHE[key]
 
 
 def unread_files_note(env: BuildEnvironment) -> str:

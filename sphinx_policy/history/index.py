@@ -1259,10 +1259,14 @@ class BlobReader:
     def _request(self, spec: str) -> tuple[str, str, bytes] | None:
         """(object id, type, content) of an object name; ``None`` if missing/ambiguous."""
         proc = self._process()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         data = spec.encode("utf-8", "surrogateescape")
         proc.stdin.write(data + b"\n")
         proc.stdin.flush()
+        return self._response(proc)
+
+    def _response(self, proc: subprocess.Popen[bytes]) -> tuple[str, str, bytes] | None:
+        assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line:
             raise GitError([self._git, "cat-file", "--batch"], proc.poll(), "cat-file exited")
@@ -1300,6 +1304,33 @@ class BlobReader:
             obj = self._request(oid)
         return obj
 
+    def read_object(self, spec: str) -> tuple[str, str, bytes] | None:
+        """(object id, type, content) of an object name such as ``<sha>^{tree}`` or an
+        object id; ``None`` if it is missing."""
+        if "\n" in spec or "\0" in spec:
+            raise ValueError(f"not an object name: {spec!r}")
+        with self._lock:
+            return self._request(spec)
+
+    def read_objects(self, specs: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
+        """:meth:`read_object` for many names, asked for together: git answers them in
+        turn, without a round trip per object."""
+        if any("\n" in spec or "\0" in spec for spec in specs):
+            raise ValueError("not an object name")
+        found: list[tuple[str, str, bytes] | None] = []
+        with self._lock:
+            proc = self._process()
+            assert proc.stdin is not None
+            # Chunks well below a pipe's buffer: git blocks writing its answers until they
+            # are read, and must not find us blocked writing questions meanwhile.
+            for start in range(0, len(specs), 256):
+                chunk = specs[start : start + 256]
+                proc.stdin.write(b"".join(s.encode("utf-8", "surrogateescape") + b"\n"
+                                          for s in chunk))
+                proc.stdin.flush()
+                found.extend(self._response(proc) for _spec in chunk)
+        return found
+
     def ls_tree(self, sha: str) -> list[str]:
         """Repository-relative paths of the files (blobs) in commit ``sha``, sorted."""
         proc = _run(
@@ -1324,3 +1355,13 @@ def _tree_entry(tree: bytes, name: bytes, raw_len: int) -> str | None:
             return tree[nul + 1 : nul + 1 + raw_len].hex()
         pos = nul + 1 + raw_len
     return None
+
+
+def tree_entries(tree: bytes, raw_len: int) -> Iterator[tuple[bytes, bytes, str]]:
+    """(mode, name, object id in hex) of each entry of a raw tree object."""
+    pos, end = 0, len(tree)
+    while pos < end:
+        space = tree.index(b" ", pos)
+        nul = tree.index(b"\0", space)
+        yield tree[pos:space], tree[space + 1 : nul], tree[nul + 1 : nul + 1 + raw_len].hex()
+        pos = nul + 1 + raw_len

@@ -9,10 +9,11 @@ The environment stores only plain tuples (:class:`PageDate`).
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import hashlib
 import os
-from collections.abc import Set
+from collections.abc import Callable, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -237,6 +238,7 @@ def page_revisions(
             rels.append(other[1])
     records = []
     merged = index.files(rels)
+    exists_at = _existence(index, source)
     skipped = False
     keys = (app.config.policy_summary_trailer, app.config.policy_type_trailer)
     # Generated subjects ("Merge pull request #12 from janedoe/patch-1") are never shown:
@@ -247,6 +249,10 @@ def page_revisions(
     ])
     for revision in merged.revisions:
         commit = revision.commit
+        if not exists_at(commit.sha):
+            # The commit deleted the page, or changed a file it reads while the page did
+            # not exist: no text to archive, so no revision (docs/development.md).
+            continue
         if not representable(commit.timestamp):
             skipped = True
             warn(
@@ -301,6 +307,24 @@ def page_revisions(
     if records and merged.complete and not skipped and not (limit and len(records) > limit):
         records[-1] = records[-1]._replace(first=True)  # its diff shows the whole text as new
     return tuple(records[:limit] if limit else records)
+
+
+def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
+    """Whether the page ``path`` existed at (after) a chain commit, from its own history:
+    the state its newest change at or before that commit left it in. Before its first
+    change it did not exist, unless the history is cut short or shows no change of the
+    page at all (every one ignored): then nothing is known, and nothing is left out."""
+    own = index.file(path)
+    changes = sorted((index.age(r.commit.sha), r.status) for r in own.revisions)
+    ages = [age for age, _status in changes]
+
+    def exists(sha: str) -> bool:
+        at = bisect.bisect_left(ages, index.age(sha))  # the newest change at or before sha
+        if at == len(changes):
+            return not own.complete or not changes
+        return changes[at][1] != "D"
+
+    return exists
 
 
 def _shallow_fix() -> str:

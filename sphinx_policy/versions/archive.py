@@ -1,23 +1,37 @@
 """Archived versions and diff pages: every revision of every policy page, as it was.
 
-At ``html-collect-pages`` each revision's source is read from git (one persistent
-``git cat-file --batch``), parsed with the project's own parsers while directives read
-their data files *at that commit* (a :class:`GitRevisionSource`), resolved, written with
-the builder's own HTML writer and handed to the theme's page template under a banner.
-A revision never changes, so what was rendered is remembered in a cache beside the
-doctrees: the next build renders only new revisions (and everything again when the
-configuration changes, since Sphinx then starts a fresh environment).
+An archived version of page P at revision R is the text P had in a build of R's tree, by
+construction: R's tree is written out into a folder beside the doctrees (one per
+repository, moved from commit to commit by writing only the entries that differ, see
+:class:`Trees`), and P is parsed there, with the environment's source folder
+pointing into it. Every file the page reads relative to itself or to the documentation
+folder (includes, literalinclude, csv-table and raw files, images, data files, files
+read by other extensions' directives) is then R's. Around each parse the page's own
+entries in the environment are purged and, afterwards, put back from a snapshot taken
+before the first one (as Sphinx merges documents read in parallel), so the rest of the
+site (navigation, other pages' titles) stays today's.
+
+The doctree is resolved, written with the builder's own HTML writer and handed to the
+theme's page template under a banner. A revision never changes, so what was rendered is
+remembered in a cache beside the doctrees: the next build renders only new revisions
+(and everything again when the configuration changes, since Sphinx then starts a fresh
+environment).
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-import io
+import hashlib
 import json
 import mimetypes
+import os
+import pickle
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html import escape
 from itertools import pairwise
 from pathlib import Path
@@ -27,30 +41,32 @@ from docutils import nodes
 from docutils.io import StringOutput
 from sphinx import addnodes
 from sphinx.environment import CONFIG_OK
+from sphinx.environment.adapters.toctree import global_toctree_for_doc
+from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
 from .. import __version__
-from ..data.collector import ENV_ATTR as ENV_DATA_FILES
-from ..data.source import GitRevisionSource
-from ..data.store import SOURCE_KEY
+from ..compat import parse_source
+from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
 from ..directives.in_force import REVISION_DAY_KEY
 from ..history.dates import format_for_readers, to_datetime
-from ..history.index import BlobReader
-from ..history.store import ENV_INCLUDES
+from ..history.index import BlobReader, tree_entries
 from ..locale import _
-from .changelog import ENV_CHANGELOG_PAGES
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
-CACHE_VERSION = 3  # 2: images embedded from git; 3: links rebased
-_RENDERING = "_policy_rendering_revision"
+CACHE_VERSION = 4  # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree
+_RENDERING = "policy_rendering_revision"
+_TREE_KEY = "policy_archive_tree"  # env.temp_data, while a revision is parsed
+TREES_FOLDER = "policy-trees"
 
 
 def rendering_revision(app: Sphinx) -> RevisionRecord | None:
@@ -61,11 +77,26 @@ def rendering_revision(app: Sphinx) -> RevisionRecord | None:
 # --------------------------------------------------------------------------- cache
 
 
+def _stable(value: Any) -> str:
+    """A text for a setting's value that does not change from run to run (no addresses)."""
+    if isinstance(value, dict):
+        items = sorted((_stable(k), _stable(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_stable(v) for v in value) + "]"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_stable(v) for v in value)) + "}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
 def _config_hash(app: Sphinx) -> str:
     """A hash of the settings that change an HTML page (Sphinx's "env" and "html" ones)."""
-    from sphinx.builders.html._build_info import BuildInfo
-
-    return BuildInfo(app.config, app.tags, frozenset({"env", "html"})).config_hash
+    digest = hashlib.sha256()
+    for item in sorted(app.config, key=lambda item: item.name):
+        if item.rebuild in ("env", "html"):
+            digest.update(f"{item.name}={_stable(item.value)}\n".encode())
+    digest.update(_stable(sorted(app.tags)).encode())
+    return digest.hexdigest()
 
 
 class ArchiveCache:
@@ -106,37 +137,161 @@ class ArchiveCache:
         self.path.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
 
 
+# --------------------------------------------------------------------------- trees
+
+
+class Trees:
+    """Old trees of the repositories, written out beside the doctrees.
+
+    One folder per repository holds one commit's tree at a time. Moving it to another
+    commit compares the two commits' tree objects (read through the persistent
+    ``git cat-file --batch``; a subtree whose id did not change is skipped whole) and
+    writes, replaces or removes only the entries that differ: walking the revisions
+    in commit order costs about as much as the changes themselves, and no process is
+    started per commit. Files are written as git stores them (no checkout filters).
+    The folder stays for the next build, which usually needs only the newest commit;
+    folders of repositories no longer used are removed.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        self.base = Path(app.doctreedir) / TREES_FOLDER
+        self.current: dict[str, str] = {}  # repository root -> commit written out
+        self.trees: dict[str, str] = {}  # repository root -> its tree id
+        self.used: set[str] = set()
+        # Parsed tree objects: what one move writes is what the next one starts from.
+        self.parsed: dict[str, dict[bytes, tuple[bytes, str]]] = {}
+
+    def folder(self, repo_root: str) -> Path:
+        key = hashlib.sha256(str(Path(repo_root).resolve()).encode()).hexdigest()[:16]
+        return self.base / key
+
+    def checkout(self, reader: BlobReader, repo_root: str, sha: str) -> tuple[Path | None, str]:
+        """The tree of ``repo_root`` at commit ``sha``, or None and why not."""
+        folder = self.folder(repo_root)
+        tree, head = folder / "tree", folder / "COMMIT"
+        self.used.add(folder.name)
+        if self.current.get(repo_root) == sha:
+            return tree, ""
+        self.current.pop(repo_root, None)
+        root = reader.read_object(f"{sha}^{{tree}}")
+        if root is None or root[1] != "tree":
+            return None, "its tree cannot be read"
+        if repo_root in self.trees:
+            held = [sha, self.trees.pop(repo_root)]
+        else:
+            # Left by an earlier build that finished: "<commit> <tree id>". Removed while
+            # the tree is being moved, and written again when the build is done.
+            held = head.read_text("ascii").split() if head.is_file() else []
+            head.unlink(missing_ok=True)
+        try:
+            if len(held) != 2 or not tree.is_dir():
+                shutil.rmtree(tree, ignore_errors=True)
+                tree.mkdir(parents=True)
+                self._move(reader, tree, None, root[0])
+            else:
+                self._move(reader, tree, held[1], root[0])
+        except (OSError, _MissingObject) as exc:
+            shutil.rmtree(tree, ignore_errors=True)
+            return None, str(exc)
+        self.current[repo_root] = sha
+        self.trees[repo_root] = root[0]
+        return tree, ""
+
+    def save(self) -> None:
+        """Record what each folder holds, for the next build."""
+        for repo_root, sha in self.current.items():
+            head = self.folder(repo_root) / "COMMIT"
+            head.write_text(f"{sha} {self.trees[repo_root]}", "ascii")
+
+    def _entries(self, reader: BlobReader, oid: str | None) -> dict[bytes, tuple[bytes, str]]:
+        if oid is None:
+            return {}
+        entries = self.parsed.get(oid)
+        if entries is not None:
+            return entries
+        obj = reader.read_object(oid)
+        if obj is None or obj[1] != "tree":
+            raise _MissingObject(f"git cannot read the tree {oid[:12]}")
+        entries = {}
+        for mode, name, entry_oid in tree_entries(obj[2], len(oid) // 2):
+            # Names git itself refuses to check out (a crafted tree) are left out.
+            if name in (b"", b".", b"..") or b"/" in name or name.lower() == b".git":
+                continue
+            entries[name] = (mode, entry_oid)
+        if len(self.parsed) > 256:
+            self.parsed.clear()
+        self.parsed[oid] = entries
+        return entries
+
+    def _move(self, reader: BlobReader, folder: Path, old: str | None, new: str) -> None:
+        """Turn ``folder`` (holding tree ``old``, or empty) into tree ``new``."""
+        if old == new:
+            return
+        before, after = self._entries(reader, old), self._entries(reader, new)
+        for name in before.keys() - after.keys():
+            _remove(folder / os.fsdecode(name))
+        files: list[tuple[Path, bytes, str, bool]] = []  # path, mode, blob id, was executable
+        for name, (mode, oid) in after.items():
+            previous = before.get(name)
+            if previous == (mode, oid):
+                continue
+            path = folder / os.fsdecode(name)
+            if mode == _TREE_MODE:
+                if previous is not None and previous[0] == _TREE_MODE:
+                    self._move(reader, path, previous[1], oid)
+                    continue
+                if previous is not None:
+                    _remove(path)
+                path.mkdir()
+                self._move(reader, path, None, oid)
+                continue
+            if previous is not None and not (_is_file(previous[0]) and _is_file(mode)):
+                _remove(path)  # a file over a file is simply rewritten
+            if mode == _SUBMODULE_MODE:
+                path.mkdir()  # an empty folder, as a checkout without submodules has
+                continue
+            was_executable = previous is not None and previous[0] == _EXECUTABLE_MODE
+            files.append((path, mode, oid, was_executable))
+        blobs = reader.read_objects([oid for _path, _mode, oid, _x in files])
+        for (path, mode, oid, was_executable), blob in zip(files, blobs, strict=True):
+            if blob is None or blob[1] != "blob":
+                raise _MissingObject(f"git cannot read {path.name} ({oid[:12]})")
+            if mode == _SYMLINK_MODE:
+                path.symlink_to(os.fsdecode(blob[2]))
+            else:
+                path.write_bytes(blob[2])
+                if mode == _EXECUTABLE_MODE or was_executable:
+                    path.chmod(0o755 if mode == _EXECUTABLE_MODE else 0o644)
+
+    def prune(self) -> None:
+        """Remove the folders of repositories this build did not use."""
+        if not self.base.is_dir():
+            return
+        for folder in self.base.iterdir():
+            if folder.name not in self.used and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+_TREE_MODE, _SUBMODULE_MODE = b"40000", b"160000"
+_SYMLINK_MODE, _EXECUTABLE_MODE = b"120000", b"100755"
+
+
+def _is_file(mode: bytes) -> bool:
+    return mode in (b"100644", _EXECUTABLE_MODE)
+
+
+class _MissingObject(Exception):
+    """An object of the repository cannot be read (a corrupt or partial clone)."""
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------- parsing
-
-
-def _parse(app: Sphinx, docname: str, content: str, filename: Path) -> nodes.document:
-    """Parse ``content`` as the source of ``docname`` with the project's parser."""
-    env = app.env
-    filetype = get_filetype(app.config.source_suffix, filename)
-    try:  # Sphinx 9
-        from sphinx.util.docutils import _parse_str_to_doctree  # type: ignore[attr-defined]
-    except ImportError:  # Sphinx 8.2: the cached publisher, fed from a string
-        from docutils.utils import DependencyList
-        from sphinx.util.docutils import sphinx_domains
-
-        publisher = app.registry.get_publisher(app, filetype)  # type: ignore[attr-defined]
-        env.current_document._parser = publisher.parser
-        publisher.settings.record_dependencies = DependencyList()
-        with sphinx_domains(env):
-            publisher.set_source(source=io.StringIO(content), source_path=str(filename))
-            publisher.publish()
-        return publisher.document
-    parser = app.registry.create_source_parser(filetype, config=app.config, env=env)
-    return _parse_str_to_doctree(
-        content,
-        filename=filename,
-        default_role=app.config.default_role,
-        default_settings=env.settings,
-        env=env,
-        events=app.events,
-        parser=parser,
-        transforms=app.registry.get_transforms(),
-    )
 
 
 def _front_matter(doctree: nodes.document) -> dict[str, str]:
@@ -150,12 +305,27 @@ def _front_matter(doctree: nodes.document) -> dict[str, str]:
     return metadata
 
 
+def _set_srcdir(app: Sphinx, srcdir: Path) -> None:
+    """Point every holder of the source folder at ``srcdir`` (each keeps its own type)."""
+    env: Any = app.env
+    holders: list[Any] = [app, app.builder, env.project]
+    for holder in holders:
+        holder.srcdir = type(holder.srcdir)(srcdir)
+    env.srcdir = srcdir
+
+
 class RevisionRenderer:
-    """Renders archived pages of one repository's revisions."""
+    """Renders archived pages of revisions, each parsed in its own commit's tree."""
 
     def __init__(self, app: Sphinx) -> None:
         self.app = app
         self.readers: dict[str, BlobReader] = {}
+        self.trees = Trees(app)
+        self.loaded: set[tuple[str, str]] = set()  # (srcdir, commit) whose data is loaded
+        self.srcdirs: set[Path] = set()
+        # The environment as it was read: after each revision, the page's entries are
+        # put back from it (docs/development.md, "Archived versions").
+        self.snapshot: BuildEnvironment = pickle.loads(pickle.dumps(app.env))
 
     def reader(self, record: RevisionRecord) -> BlobReader:
         if record.repo_root not in self.readers:
@@ -165,68 +335,127 @@ class RevisionRenderer:
     def close(self) -> None:
         for reader in self.readers.values():
             reader.close()
+        for srcdir in self.srcdirs:
+            forget_project_data(srcdir)
+        self.trees.save()
+        self.trees.prune()
 
-    def source_text(self, record: RevisionRecord) -> str | None:
-        reader = self.reader(record)
-        content = reader.read_blob(record.sha, record.source_path)
-        if content is None:
-            return None
-        return content.decode("utf-8", "replace")
-
-    def doctree(self, record: RevisionRecord) -> nodes.document | None:
+    @contextmanager
+    def _reading(self, docname: str, srcdir: Path | None) -> Iterator[Callable[[], None]]:
+        """While an old revision of ``docname`` is parsed and resolved: the page's
+        entries purged as for a re-read, the source folder (when given) in the old tree.
+        Yields what ends the parse (the document being read is put back, as read_doc
+        does before resolving); afterwards the page's current entries are back."""
         app, env = self.app, self.app.env
-        text = self.source_text(record)
-        if text is None:
-            warn(
-                Subtype.GIT,
-                f"cannot read {record.source_path} at {record.sha[:12]}; its "
-                "archived version is not rendered",
-                location=record.docname,
-            )
-            return None
-        root = Path(record.repo_root)
-        srcdir = Path(app.srcdir).resolve()
-        # A page in a submodule (or nested repository): its repository does not hold the
-        # documentation folder, so its data files and includes are read as they are now.
-        inside = srcdir.is_relative_to(root.resolve())
-        prefix = srcdir.relative_to(root.resolve()).as_posix() if inside else ""
-        reader = self.reader(record)
-        source = GitRevisionSource(
-            record.sha,
-            "" if prefix == "." else prefix,
-            read_blob=lambda path: reader.read_blob(record.sha, path),
-            list_files=lambda: reader.ls_tree(record.sha),
-            max_bytes=app.config.policy_data_max_bytes,
-        )
+        live_srcdir = Path(env.srcdir)
         saved_document, saved_refs = env.current_document, dict(env.ref_context)
-        # Parsed under the page's own docname, so that relative paths (data files,
-        # includes, literalinclude) resolve as they did, and its labels are not taken for
-        # duplicates. The environment was pickled before writing began: what the parse
-        # records here (labels, dependencies) is never saved.
-        for domain in _domains(env):
-            domain.clear_doc(record.docname)  # the old revision registers its own labels
-        env.prepare_settings(record.docname)
-        # Without an effective date, the revision shows the catalogs of the day of its commit.
-        env.temp_data[REVISION_DAY_KEY] = to_datetime(
-            record.timestamp, app.config.policy_timezone).date()
-        if inside:
-            env.temp_data[SOURCE_KEY] = source
-            env.temp_data[_INCLUDE_KEY] = (reader, record.sha, prefix)
-        try:
-            doctree = _parse(app, record.docname, text, root / record.source_path)
-        finally:
+
+        def parsed() -> None:
+            if srcdir is not None:
+                _set_srcdir(app, live_srcdir)
             env.current_document = saved_document
             env.ref_context.clear()
             env.ref_context.update(saved_refs)
-        env.metadata[record.archive] = _front_matter(doctree)
-        # Toctrees point into the current site, not the archived one.
-        for toctree in list(doctree.findall(addnodes.toctree)):
-            toctree.parent.remove(toctree)
-        setattr(env, _RENDERING, record)
+
+        app.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+        if srcdir is not None:
+            _set_srcdir(app, srcdir)
         try:
-            env.resolve_references(doctree, record.archive, app.builder)
+            yield parsed
         finally:
-            delattr(env, _RENDERING)
+            parsed()
+            app.events.emit("env-purge-doc", env, docname)
+            env.clear_doc(docname)
+            self._restore(docname)
+
+    def _restore(self, docname: str) -> None:
+        env, snapshot = self.app.env, self.snapshot
+        try:
+            env.merge_info_from([docname], snapshot, self.app)
+        except NotImplementedError:
+            # A domain that cannot merge one document (not parallel-safe): all of its
+            # data back as it was, then what the collectors keep.
+            for name, data in snapshot.domaindata.items():
+                env.domaindata[name].clear()
+                env.domaindata[name].update(copy.deepcopy(data))
+            self.app.events.emit("env-merge-info", env, {docname}, snapshot)
+
+    def _source(self, record: RevisionRecord) -> tuple[str, Path, Path | None] | str:
+        """(text, path it is parsed as, old source folder or None) of a revision, or
+        why it cannot be read."""
+        app = self.app
+        root = Path(record.repo_root).resolve()
+        srcdir = Path(app.srcdir).resolve()
+        if not srcdir.is_relative_to(root):
+            # A page in a submodule (or nested repository): its repository does not hold
+            # the documentation folder, so only the page's text is read at the revision.
+            blob = self.reader(record).read_blob(record.sha, record.source_path)
+            if blob is None:
+                return "it is not a file in that commit"
+            return blob.decode("utf-8-sig", "replace"), root / record.source_path, None
+        tree, reason = self.trees.checkout(self.reader(record), record.repo_root, record.sha)
+        if tree is None:
+            return f"the commit cannot be checked out: {reason}"
+        path = tree / record.source_path
+        if not path.is_file():
+            return "it is not a file in that commit"
+        old_srcdir = tree / srcdir.relative_to(root)
+        return path.read_bytes().decode("utf-8-sig", "replace"), path, old_srcdir
+
+    def doctree(self, record: RevisionRecord) -> nodes.document | None:
+        app, env = self.app, self.app.env
+        try:
+            found = self._source(record)
+        except (OSError, ValueError) as exc:
+            found = str(exc)
+        if isinstance(found, str):
+            warn(
+                Subtype.GIT,
+                f"cannot read {record.source_path} at {record.sha[:12]}; its archived "
+                f"version is not rendered ({found})",
+                location=record.docname,
+            )
+            return None
+        text, filename, old_srcdir = found
+        try:
+            # Parsed as the page it became, whatever its name was then (a page renamed
+            # from a file without a suffix, or from another format, is still this page).
+            filetype = get_filetype(app.config.source_suffix, env.doc2path(record.docname))
+        except FiletypeNotFoundError:
+            warn(
+                Subtype.GIT,
+                f"no parser for {record.docname} (source_suffix: "
+                f"{', '.join(app.config.source_suffix)}); its archived version of "
+                f"{record.sha[:12]} is not rendered",
+                location=record.docname,
+            )
+            return None
+        with self._reading(record.docname, old_srcdir) as parsed:
+            env.prepare_settings(record.docname)
+            if old_srcdir is not None:
+                env.temp_data[_TREE_KEY] = old_srcdir
+                self.srcdirs.add(old_srcdir)
+                if (str(old_srcdir), record.sha) not in self.loaded:
+                    project_data(env, refresh=True)  # the data files of this commit
+                    self.loaded = {(str(old_srcdir), record.sha)}
+            # Without an effective date, the revision shows the catalogs of its commit's day.
+            env.temp_data[REVISION_DAY_KEY] = to_datetime(
+                record.timestamp, app.config.policy_timezone).date()
+            try:
+                doctree = parse_source(app, text, filename, filetype)
+            finally:
+                env.temp_data.pop(REVISION_DAY_KEY, None)
+            parsed()
+            env.metadata[record.archive] = _front_matter(doctree)
+            # Toctrees point into the current site, not the archived one.
+            for toctree in list(doctree.findall(addnodes.toctree)):
+                toctree.parent.remove(toctree)
+            setattr(env, _RENDERING, record)
+            try:
+                env.resolve_references(doctree, record.archive, app.builder)
+            finally:
+                delattr(env, _RENDERING)
         _rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
@@ -264,104 +493,27 @@ def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename:
         reference["refuri"] = relative_uri(archive_uri, target) + hash_mark + fragment
 
 
-_INCLUDE_KEY = "policy_include_revision"
-
-
-def _domains(env: Any) -> list[Any]:
-    domains = env.domains
-    return list(domains.sorted() if hasattr(domains, "sorted") else domains.values())
-
-
-#: Per-document state that Sphinx's collectors (and ours) overwrite when an old revision
-#: is parsed under its page's docname: the title, the front matter (effective date), the
-#: table of contents, dependencies and data files.
-_DOCUMENT_STATE = (
-    "titles", "longtitles", "metadata", "tocs", "toc_num_entries", "dependencies",
-    ENV_DATA_FILES, ENV_INCLUDES, ENV_CHANGELOG_PAGES,
-)  # fmt: skip
-_ABSENT = object()
-
-
-def keep_environment_state(app: Sphinx, docnames: Iterable[str]) -> Callable[[], None]:
-    """Parsing old revisions re-registers their labels, titles and front matter: returns
-    what puts the current state of ``docnames`` back once the archives are rendered (the
-    manifest and the feed read the current title and effective date)."""
-    env = app.env
-    domains = {domain.name: copy.deepcopy(domain.data) for domain in _domains(env)}
-    state: dict[str, dict[str, Any]] = {}
-    for name in _DOCUMENT_STATE:
-        table = getattr(env, name, None)
-        if isinstance(table, dict):
-            state[name] = {d: copy.deepcopy(table.get(d, _ABSENT)) for d in docnames}
-
-    def restore() -> None:
-        for domain in _domains(env):
-            domain.data.clear()
-            domain.data.update(domains[domain.name])
-        for name, saved in state.items():
-            table = getattr(env, name)
-            for docname, value in saved.items():
-                if value is _ABSENT:
-                    table.pop(docname, None)
-                else:
-                    table[docname] = value
-
-    return restore
-
-
-def include_at_revision(
-    app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]
-) -> None:
-    """include-read: while rendering a revision, included files are read at that commit."""
-    state = app.env.temp_data.get(_INCLUDE_KEY) if app.env.current_document else None
-    if not state:
-        return
-    reader, sha, prefix = state
-    path = _repository_path(prefix, Path(relative_path).as_posix())
-    blob = reader.read_blob(sha, path) if path is not None else None
-    if blob is not None:
-        content[0] = blob.decode("utf-8", "replace")
-        return
-    where = "lies outside the repository" if path is None else f"did not exist at {sha[:12]}"
-    warn(
-        Subtype.GIT,
-        f"the included file {Path(relative_path).as_posix()} {where}: the archived version "
-        "of this revision shows its current content",
-        location=parent_docname,
-    )
-
-
-def _repository_path(prefix: str, relpath: str) -> str | None:
-    """The repository path of ``relpath`` (relative to the documentation folder, which is
-    ``prefix`` in the repository), or None when it lies outside the repository."""
-    joined = posixpath.normpath(posixpath.join(prefix, relpath) if prefix else relpath)
-    return None if joined == ".." or joined.startswith("../") or joined == "." else joined
-
-
 def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
-    """doctree-read, while a revision is parsed: its images as they were at that commit.
+    """doctree-read, while a revision is parsed in its tree: its images, as they were.
 
-    The files may since have changed or gone, so each image is read from git and
-    embedded in the archived page as a ``data:`` URI (before Sphinx's image collector
-    looks for the file in the working tree). An image the revision did not hold either is
-    left to Sphinx, which warns about it as it did then.
+    The files are read from the old tree (Sphinx resolved them there), but Sphinx copies
+    images from today's source folder, where they may since have changed or gone: so
+    each is embedded in the archived page as a ``data:`` URI, before Sphinx's image
+    collector sees it. An image the revision did not hold either is left to Sphinx,
+    which warns about it as it did then.
     """
-    state = app.env.temp_data.get(_INCLUDE_KEY) if app.env.current_document else None
-    if not state:
+    if not app.env.current_document or not app.env.temp_data.get(_TREE_KEY):
         return
-    reader, sha, prefix = state
     for image in doctree.findall(nodes.image):
         uri = image["uri"]
         if "://" in uri or uri.startswith("data:") or uri.endswith(".*"):
             continue
-        relpath, _ = app.env.relfn2path(uri, app.env.current_document.docname)
-        mimetype = mimetypes.guess_type(relpath)[0]
-        if mimetype is None or not mimetype.startswith("image/"):
+        _relpath, path = app.env.relfn2path(uri, app.env.current_document.docname)
+        mimetype = mimetypes.guess_type(path)[0]
+        if mimetype is None or not mimetype.startswith("image/") or not Path(path).is_file():
             continue
-        path = _repository_path(prefix, Path(relpath).as_posix())
-        blob = reader.read_blob(sha, path) if path is not None else None
-        if blob is not None:
-            image["uri"] = f"data:{mimetype};base64,{base64.b64encode(blob).decode('ascii')}"
+        data = Path(path).read_bytes()
+        image["uri"] = f"data:{mimetype};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 # --------------------------------------------------------------------------- pages
@@ -420,7 +572,7 @@ class _Navigation:
 
     def toctree(self, pagename: str) -> Callable[..., str] | None:
         builder: Any = self.app.builder
-        if not callable(getattr(builder, "_get_local_toctree", None)):
+        if not callable(getattr(builder, "render_partial", None)):
             return None  # let the builder provide its own
         folder = pagename.rpartition("/")[0]
         if folder not in self.safe:
@@ -429,11 +581,18 @@ class _Navigation:
         if not self.safe[folder]:
             return None
 
-        def toctree(**kwargs: Any) -> str:
-            key = (folder, repr(sorted(kwargs.items())))
+        def toctree(collapse: bool = True, **kwargs: Any) -> str:
+            key = (folder, repr((collapse, sorted(kwargs.items()))))
             html = self.rendered.get(key)
             if html is None:
-                html = self.rendered[key] = builder._get_local_toctree(pagename, **kwargs)
+                # What the HTML builder's own toctree() does, with its defaults.
+                kwargs.setdefault("includehidden", False)
+                if kwargs.get("maxdepth") == "":
+                    kwargs.pop("maxdepth")
+                node = global_toctree_for_doc(
+                    self.app.env, pagename, builder, collapse=collapse, **kwargs
+                )
+                html = self.rendered[key] = builder.render_partial(node)["fragment"]
             return html
 
         return toctree
@@ -448,7 +607,7 @@ def _context(
     navigation: _Navigation | None = None,
 ) -> dict[str, Any]:
     metatags = (
-        '<meta name="robots" content="noindex">\n' if app.config.policy_archive_noindex else ""
+        '<meta name="robots" content="noindex" />\n' if app.config.policy_archive_noindex else ""
     )
     context: dict[str, Any] = {
         "title": escape(title),
@@ -478,42 +637,44 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not records:
         return
     cache = ArchiveCache(app)
-    renderer = RevisionRenderer(app)
     navigation = _Navigation(app)
-    rendered = reused = 0
-    fresh: set[str] = set()  # revisions rendered in this build: their diffs are made again
-    restore_state = keep_environment_state(app, records)
+    todo = [r for rs in records.values() for r in rs if cache.get(app, r.archive) is None]
+    reused = sum(len(rs) for rs in records.values()) - len(todo)
+    rendered = 0
+    fresh: set[str] = set()  # archives rendered in this build: their diffs are made again
+    renderer = RevisionRenderer(app) if todo else None
     try:
+        # Commit by commit, oldest first: every page a commit changed is parsed in the
+        # same checked-out tree, and the tree moves forward a few files at a time.
+        for record in sorted(todo, key=lambda r: (r.repo_root, r.timestamp, r.sha, r.docname)):
+            assert renderer is not None
+            doctree = renderer.doctree(record)
+            if doctree is None:
+                continue
+            title = _title(app, record, doctree)
+            page_blocks = blocks_from_doctree(doctree)
+            doctree.insert(0, _banner(app, record, records[record.docname][0]))
+            body = renderer.body(record.archive, doctree)
+            cache.pages[record.archive] = {
+                "sha": record.sha,
+                "title": title,
+                "text_sha256": text_sha256(page_blocks),
+                "blocks": [[b.kind, b.text] for b in page_blocks],
+            }
+            fresh.add(record.archive)
+            rendered += 1
+            context = _context(app, title, body, record, record.archive, navigation)
+            yield record.archive, context, "page.html"
         for _docname, revisions in sorted(records.items()):
-            blocks: dict[str, list[Block]] = {}
-            for record in revisions:
-                entry = cache.get(app, record.archive)
-                if entry is not None:
-                    blocks[record.sha] = [Block(k, t) for k, t in entry["blocks"]]
-                    reused += 1
-                    continue
-                doctree = renderer.doctree(record)
-                if doctree is None:
-                    continue
-                title = _title(app, record, doctree)
-                page_blocks = blocks_from_doctree(doctree)
-                blocks[record.sha] = page_blocks
-                doctree.insert(0, _banner(app, record, revisions[0]))
-                body = renderer.body(record.archive, doctree)
-                cache.pages[record.archive] = {
-                    "sha": record.sha,
-                    "title": title,
-                    "text_sha256": text_sha256(page_blocks),
-                    "blocks": [[b.kind, b.text] for b in page_blocks],
-                }
-                fresh.add(record.sha)
-                rendered += 1
-                context = _context(app, title, body, record, record.archive, navigation)
-                yield record.archive, context, "page.html"
+            blocks = {
+                r.sha: [Block(k, t) for k, t in cache.pages[r.archive]["blocks"]]
+                for r in revisions
+                if r.archive in cache.pages
+            }
             yield from _diff_pages(app, cache, revisions, blocks, fresh, navigation)
     finally:
-        renderer.close()
-        restore_state()
+        if renderer is not None:
+            renderer.close()
         cache.save()
     write_manifest(
         app,
@@ -550,7 +711,7 @@ def _diff_pages(
     if revisions and revisions[-1].first:
         pairs.append((revisions[-1], None))  # the first publication: all of its text is new
     for newer, older in pairs:
-        unchanged = newer.sha not in fresh and (older is None or older.sha not in fresh)
+        unchanged = newer.archive not in fresh and (older is None or older.archive not in fresh)
         if unchanged and cache.get(app, newer.diff) is not None:
             continue
         if newer.sha not in blocks or (older is not None and older.sha not in blocks):
@@ -586,6 +747,5 @@ def _diff_pages(
 
 def setup_archive(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
-    app.connect("include-read", include_at_revision)
     app.connect("doctree-read", images_at_revision, priority=400)  # before the collector
     app.connect("html-page-context", feed_link)
