@@ -58,6 +58,12 @@ class PolicyConfig:
     archive_limit: int = 0
     #: Ask search engines not to index archived versions and diffs.
     archive_noindex: bool = True
+    #: Check that each policy page gives every disclosure the laws under its
+    #: ``jurisdictions`` require (``policy.completeness`` warnings).
+    disclosures: bool = True
+    #: A material change must be published at least this many days before it takes
+    #: effect (its ``effective`` date); fewer gives a ``policy.notice`` warning. 0: no check.
+    notice_days: int = 0
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PolicyConfig:

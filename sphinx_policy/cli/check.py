@@ -390,7 +390,49 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     result.add(_finding(problem, fallback))
             for finding in _role_findings(path, lines, found, loaded.parts, page_data):
                 result.add(finding)
+            for finding in _completeness_findings(docname, path, lines, config,
+                                                  [*loaded.parts, *page_parts]):
+                result.add(finding)
     return result
+
+
+def _front_matter(lines: list[str]) -> dict[str, Any]:
+    if not lines or lines[0].strip() != "---":
+        return {}
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    try:
+        metadata = yaml.safe_load("\n".join(lines[1:end])) if end else None
+    except (yaml.YAMLError, ValueError):
+        return {}  # reported by _front_matter_findings
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _completeness_findings(docname: str, path: Path, lines: list[str], config: Any,
+                           parts: list[Any]) -> Iterator[Finding]:
+    """The ``policy.completeness`` warnings the build gives a policy page (same check,
+    same messages): its data as the end of the page sees it."""
+    import fnmatch
+
+    from ..data.model import build_policy_data
+    from ..disclosures.evaluate import MISSING, evaluate, missing_messages, policy_laws
+
+    if not config.policy_disclosures:
+        return
+    policy = _front_matter(lines).get("policy") if path.suffix == ".md" else None
+    if not (any(fnmatch.fnmatchcase(docname, p) for p in config.policy_pages)
+            or policy not in (None, False)):
+        return
+    dated = bool(config.policy_git) or (isinstance(policy, dict) and "effective" in policy)
+    data = build_policy_data(parts)[0]
+    for law in policy_laws(data):
+        for outcome in evaluate(data, law, dated=dated):
+            if outcome.status != MISSING:
+                continue
+            for message, origin in missing_messages(outcome, docname):
+                if origin is None:
+                    yield Finding("completeness", message, str(path), 1)
+                else:
+                    yield Finding("completeness", message, origin.location, origin.line)
 
 
 _MYST_ROLE = re.compile(r"(?<!`)\{policy\}`([^`]+)`")  # not `{policy}` in code
