@@ -30,8 +30,10 @@ HELP = "validate every data file without a full build (file:line messages, exit 
 DESCRIPTION = """\
 Validate the data of a sphinx-policy site without building it: the files listed in
 policy_data_files in conf.py, the files pages name with :file: or policy-data, and the
-YAML bodies of the directives; and check that every {policy} role of the pages names a
-fact of the data the page reads. Each problem is printed as
+YAML bodies of the directives; check that every {policy} role of the pages names a
+fact of the data the page reads; and check that each policy page gives every disclosure
+the laws under its jurisdictions require (policy.completeness, as the build). Each
+problem is printed as
 
   path:line: message [policy.<subtype>]
 
