@@ -211,6 +211,9 @@ def test_the_ccpa_last_updated_date_comes_from_the_page_date() -> None:
 # -- real builds -----------------------------------------------------------------------
 
 
+PAGE = "```{policy-data} policy.yaml\n```\n\n# Policy\n\n```{processing-table}\n```\n"
+
+
 def _build(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> SphinxTestApp:
     app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()
@@ -225,7 +228,7 @@ def _example_project(tmp_path: Path, example: str) -> Path:
     shutil.copy(DOCS / "examples" / example / "policy.yaml", src / "policy.yaml")
     (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
                                  'policy_git = False\npolicy_pages = ["index"]\n')
-    (src / "index.md").write_text("```{policy-data} policy.yaml\n```\n\n# Policy\n")
+    (src / "index.md").write_text(PAGE)
     return src
 
 
@@ -273,8 +276,7 @@ def test_a_statement_that_an_item_does_not_apply_suppresses_it_and_is_shown(
     raw["not_done"].append({"id": "nobody", "covers": ["uk-gdpr:recipients"],
                             "text": "We give your personal data to nobody."})
     (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
-    (src / "index.md").write_text("```{policy-data} policy.yaml\n```\n\n# Policy\n\n"
-                                  "## Recipients\n\n```{not-done}\n:only: nobody\n```\n")
+    (src / "index.md").write_text(PAGE + "\n## Recipients\n\n```{not-done}\n:only: nobody\n```\n")
     app = _build(make_app, src)
     assert policy_warnings(app) == []
     assert "We give your personal data to nobody." in text(main(soup_of(app, "index")))
@@ -297,13 +299,18 @@ def test_a_covers_entry_naming_no_requirement_is_a_reference_warning(
     assert found[0].endswith("[policy.reference]")
 
 
-def test_the_check_can_be_turned_off_and_skips_pages_that_are_not_policies(
+def test_the_check_can_be_turned_off_and_skips_pages_that_are_not_privacy_notices(
         tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
     src = _example_project(tmp_path, "fynbos-digital")
     raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
     raw["processing"][0].pop("purposes")
     (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
     assert "[policy.completeness]" in warnings(_build(make_app, src))
+    page = (src / "index.md").read_text()
+    # A policy page that shows no processing (a cookie policy) is no privacy notice.
+    (src / "index.md").write_text(page.replace("```{processing-table}\n```\n", ""))
+    assert policy_warnings(_build(make_app, src)) == []
+    (src / "index.md").write_text(page)
     conf = (src / "conf.py").read_text()
     (src / "conf.py").write_text(conf.replace('policy_pages = ["index"]', 'policy_pages = []'))
     assert policy_warnings(_build(make_app, src)) == []

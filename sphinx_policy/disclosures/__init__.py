@@ -1,8 +1,9 @@
 """Required disclosures per law: the ``policy.completeness`` check of policy pages and
 the ``disclosure-checklist`` directive.
 
-At ``doctree-read`` each policy page's data (the page's ``policy-data`` over the project
-data) is checked against the requirement catalogs of the laws it names under
+At ``doctree-read`` each privacy notice (a policy page that shows a
+``processing-table``) has its data (the page's ``policy-data`` over the project data)
+checked against the requirement catalogs of the laws it names under
 ``jurisdictions``; every missing item is a warning, and the outcome of every item is kept
 on the environment, with the section of the page that shows it, for the checklist.
 """
@@ -92,8 +93,11 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         return  # an archived revision is what it was; it is not checked again
     if not env.config.policy_disclosures or not is_policy(env, env.config, docname):
         return
-    data = page_data(env).data or project_data(env).data
     sections = _sections(doctree)
+    if "processing-table" not in sections and not any(
+            "policy-processing-table" in c["classes"] for c in doctree.findall(nodes.container)):
+        return  # not a privacy notice (a cookie policy, terms): nothing to disclose here
+    data = page_data(env).data or project_data(env).data
     page_records: list[dict[str, Any]] = []
     for law in policy_laws(data):
         for outcome in evaluate(data, law, dated=_dated(env, docname)):
