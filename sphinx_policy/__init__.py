@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .consent import setup_consent
     from .data.collector import setup_data
     from .directives import setup_directives
+    from .disclosures import setup_disclosures
     from .history import setup_history
     from .html import setup_html
     from .latex import setup_latex
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_locale(app)
     setup_data(app)
     setup_directives(app)
+    setup_disclosures(app)
     setup_history(app)
     setup_versions(app)
     setup_html(app)

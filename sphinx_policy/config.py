@@ -72,6 +72,12 @@ class PolicyConfig:
     consent_script: str = ""
     #: The cookie policy page the consent banner links to (a path or an http(s) URL).
     consent_policy_url: str = ""
+    #: Check that each policy page gives every disclosure the laws under its
+    #: ``jurisdictions`` require (``policy.completeness`` warnings).
+    disclosures: bool = True
+    #: A material change must be published at least this many days before it takes
+    #: effect (its ``effective`` date); fewer gives a ``policy.notice`` warning. 0: no check.
+    notice_days: int = 0
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PolicyConfig:

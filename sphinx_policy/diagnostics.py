@@ -28,6 +28,8 @@ class Subtype(StrEnum):
     SHALLOW = "shallow"  # the clone is too shallow to know a page's date
     UNCOMMITTED = "uncommitted"  # a page or its data is untracked or has uncommitted changes
     TRANSLATION = "translation"  # a translated page is older than its original
+    COMPLETENESS = "completeness"  # a policy page lacks a disclosure one of its laws requires
+    NOTICE = "notice"  # a material change takes effect too soon after it was published
 
 
 def warn(subtype: Subtype | str, message: str, location: Any = None, **kwargs: Any) -> None:

@@ -36,12 +36,26 @@ def test_init_then_sphinx_build_w_has_no_warnings(tmp_path, capsys):
                      "_data/organisation.yaml", "_data/processing.yaml", "conf.py",
                      "cookies.md", "index.md", "privacy.md", "requirements.txt"]
     assert not (site / ".git").exists()
+    # The one fact init does not ask for, which POPIA requires: the address.
+    result = sphinx_build(site, tmp_path / "html")
+    assert result.returncode == 1
+    (warning,) = result.stderr.strip().splitlines()
+    assert warning.endswith("privacy: the policy does not give the name and address of the "
+                            "responsible party (s18(1)(b) POPIA); the data key "
+                            "organisation.address (or the address of one of "
+                            "organisation.offices) would. If it does not apply, say so in a "
+                            "not_done entry with covers: [popia:responsible-party] and the "
+                            "sentence the policy should show. [policy.completeness]")
+    organisation = site / "_data/organisation.yaml"
+    organisation.write_text(organisation.read_text().replace(
+        "  # address:\n  #   - 1 Example Road", "  address:\n    - 1 Example Road"))
     result = sphinx_build(site, tmp_path / "html")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     # what was asked is in the data, and so on the pages
     data = yaml.safe_load((site / "_data/organisation.yaml").read_text())
-    assert data["organisation"] == {"name": "Acme (Pty) Ltd", "email": "privacy@acme.example"}
+    assert data["organisation"] == {"name": "Acme (Pty) Ltd", "email": "privacy@acme.example",
+                                    "address": ["1 Example Road"]}
     assert data["jurisdictions"] == ["popia", "gdpr"]
     page = BeautifulSoup((tmp_path / "html" / "privacy.html").read_text("utf-8"),
                          "html.parser")

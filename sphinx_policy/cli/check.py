@@ -32,8 +32,10 @@ HELP = "validate every data file without a full build (file:line messages, exit 
 DESCRIPTION = """\
 Validate the data of a sphinx-policy site without building it: the files listed in
 policy_data_files in conf.py, the files pages name with :file: or policy-data, and the
-YAML bodies of the directives; and check that every {policy} role of the pages names a
-fact of the data the page reads. Each problem is printed as
+YAML bodies of the directives; check that every {policy} role of the pages names a
+fact of the data the page reads; and check that each policy page gives every disclosure
+the laws under its jurisdictions require (policy.completeness, as the build). Each
+problem is printed as
 
   path:line: message [policy.<subtype>]
 
@@ -459,6 +461,10 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
                     result.add(_finding(problem, fallback))
             for finding in _role_findings(path, lines, found, loaded.parts, page_data):
                 result.add(finding)
+            if any(d.name == "processing-table" for d in found):  # a privacy notice
+                for finding in _completeness_findings(docname, path, lines, config,
+                                                      [*loaded.parts, *page_parts]):
+                    result.add(finding)
     return result
 
 
@@ -496,6 +502,45 @@ def _note_catalog_use(result: Result, directive: Directive, data: Any) -> None:
     for law in laws:
         result.laws.add(law)
         result.authorities.add(law_authority(law, data))
+def _front_matter(lines: list[str]) -> dict[str, Any]:
+    if not lines or lines[0].strip() != "---":
+        return {}
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    try:
+        metadata = yaml.safe_load("\n".join(lines[1:end])) if end else None
+    except (yaml.YAMLError, ValueError):
+        return {}  # reported by _front_matter_findings
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _completeness_findings(docname: str, path: Path, lines: list[str], config: Any,
+                           parts: list[Any]) -> Iterator[Finding]:
+    """The ``policy.completeness`` warnings the build gives a policy page (same check,
+    same messages): its data as the end of the page sees it."""
+    import fnmatch
+
+    from ..data.model import build_policy_data
+    from ..disclosures.evaluate import MISSING, evaluate, missing_messages, policy_laws
+
+    if not config.policy_disclosures:
+        return
+    policy = _front_matter(lines).get("policy") if path.suffix == ".md" else None
+    if not (any(fnmatch.fnmatchcase(docname, p) for p in config.policy_pages)
+            or policy not in (None, False)):
+        return
+    dated = bool(config.policy_git) or (isinstance(policy, dict) and "effective" in policy)
+    data = build_policy_data(parts)[0]
+    for law in policy_laws(data):
+        for outcome in evaluate(data, law, dated=dated):
+            if outcome.status != MISSING:
+                continue
+            for message, origin in missing_messages(outcome, docname):
+                if origin is None:
+                    yield Finding("completeness", message, str(path), 1)
+                else:
+                    yield Finding("completeness", message, origin.location, origin.line)
+
+
 _MYST_ROLE = re.compile(r"(?<!`)\{policy\}`([^`]+)`")  # not `{policy}` in code
 _RST_ROLE = re.compile(r"(?<!`):policy:`([^`]+)`")
 _CODE_SPAN = re.compile(r"``.+?``")

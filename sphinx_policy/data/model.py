@@ -95,6 +95,8 @@ class NotDone:
     id: str | None = None
     practice: str | None = None
     text: str | None = None
+    #: Required disclosures this statement answers (``automated-decisions``, ``gdpr:dpo``).
+    covers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -140,6 +142,7 @@ class Activity:
     name: str | None = None
     data: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    indirect: bool = False  # not collected from the person (Art. 14 GDPR)
     purposes: tuple[str, ...] = ()
     lawful_basis: dict[str, str] = field(default_factory=dict)  # law id or "*" -> basis
     legitimate_interest: str | None = None
@@ -149,6 +152,7 @@ class Activity:
     storage: str | None = None
     required: bool | str | None = None
     consequences: str | None = None
+    authorised_by: str | None = None  # the law authorising the collection (s18(1)(f) POPIA)
     automated_decisions: str | None = None
     special_category: bool = False
     categories: tuple[str, ...] = ()  # data category ids
@@ -349,6 +353,7 @@ class _Builder:
                 name=_text(raw.get("name")),
                 data=_texts(raw.get("data")),
                 source=_texts(raw.get("source")),
+                indirect=raw.get("indirect") is True,
                 purposes=_texts(raw.get("purposes")),
                 lawful_basis=bases,
                 legitimate_interest=_text(raw.get("legitimate_interest")),
@@ -358,6 +363,7 @@ class _Builder:
                 storage=_text(raw.get("storage")),
                 required=required if isinstance(required, bool | str) else None,
                 consequences=_text(raw.get("consequences")),
+                authorised_by=_text(raw.get("authorised_by")),
                 automated_decisions=_text(raw.get("automated_decisions")),
                 special_category=raw.get("special_category") is True,
                 categories=_texts(raw.get("categories")),
@@ -371,6 +377,7 @@ class _Builder:
             id=_text(raw.get("id")),
             practice=_text(raw.get("practice")),
             text=_text(raw.get("text")),
+            covers=_texts(raw.get("covers")),
         ))
 
     def _add_data_categories(self, raw: dict[str, Any], origin: Origin, part: ParsedData,
@@ -567,7 +574,20 @@ class _Builder:
     def _check_not_done(self) -> None:
         """A commitment the data contradicts ("no analytics" beside a statistics cookie)."""
         data = self.data
+        from ..disclosures.requirements import requirement_ids
+
+        known = requirement_ids()
         for item in data.not_done:
+            for name in item.covers:
+                if name not in known:
+                    self.problem(
+                        "reference",
+                        f"not_done {item.id or item.practice or ''!r}: covers names "
+                        f"{name!r}, which is not a required disclosure"
+                        f"{suggest(name, sorted(known))} Accepted: a requirement id such as "
+                        "'automated-decisions' or 'gdpr:dpo' (see the disclosure catalogs)",
+                        item.origin,
+                    )
             check = NOT_DONE_CHECKS.get(item.practice or "")
             if check is None:
                 continue

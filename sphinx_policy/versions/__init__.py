@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 def setup_versions(app: Sphinx) -> None:
     from .archive import setup_archive
     from .changelog import setup_changelog
+    from .upcoming import setup_upcoming
 
     setup_changelog(app)
     setup_archive(app)
+    setup_upcoming(app)

@@ -74,6 +74,8 @@ class ManifestRevision:
     diff_url: str | None = None
     text_sha256: str | None = None
     id: str | None = None
+    #: The ``effective`` date of the page's front matter at this revision.
+    effective: str | dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def _revision(revision: ManifestRevision, base: str | None, docname: str) -> dic
     return {
         "id": rid,
         "date": revision.date,
+        "published": revision.date,
+        "effective": _effective(revision.effective),
         "commit": revision.commit,
         "summary": revision.summary,
         "material": revision.material,

@@ -26,6 +26,7 @@ from .manifest import (
     dump_manifest,
 )
 from .records import all_revisions, page_title
+from .upcoming import published_day, revision_effective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -83,6 +84,7 @@ def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
                         material=record.material,
                         editorial=record.editorial,
                         text_sha256=text_hashes.get(record.archive),
+                        effective=revision_effective(env, record),
                     )
                     for index, record in enumerate(revisions)
                 ),
@@ -130,6 +132,10 @@ def write_feed(app: Sphinx) -> None:
         summary = record.reader_summary(mode)
         if summary is None:
             continue
+        effective = revision_effective(app.env, record)
+        if effective is not None and effective > published_day(record, app.config.policy_timezone):
+            # Announced when published, not when it takes effect.
+            summary = f"{summary} " + str(_("Takes effect on %s.")) % effective.isoformat()
         entries.append(
             FeedEntry(
                 id=f"{site}{_uri(app, record.archive)}",

@@ -1,0 +1,366 @@
+"""Required disclosures per law (issue 15): the requirement catalogs, the
+``policy.completeness`` check, suppression by a statement, the ``disclosure-checklist``
+directive and ``sphinx-policy check``. Real builds; the per-item removals run the same
+data code the build runs (parse, merge, evaluate) on the edited data."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from policy_testing import (
+    assert_no_traceback,
+    copy_root,
+    headers,
+    main,
+    only_table,
+    policy_warnings,
+    rows,
+    soup_of,
+    text,
+    warnings,
+)
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_policy.catalogs import load_laws
+from sphinx_policy.cli import main as cli_main
+from sphinx_policy.data.model import build_policy_data
+from sphinx_policy.data.parse import parse_data
+from sphinx_policy.disclosures.evaluate import (
+    COVERED,
+    MET,
+    MISSING,
+    evaluate,
+    missing_messages,
+)
+from sphinx_policy.disclosures.requirements import Requirement, load_requirements
+
+DOCS = Path(__file__).parent.parent / "docs"
+EXAMPLES = {"fynbos-digital": "gdpr", "karoo-cyber-works": "popia",
+            "medway-alarm-services": "uk-gdpr"}
+ROOT_LAWS = ("ccpa", "lgpd", "pipeda", "fadp")
+
+
+# -- the catalogs ------------------------------------------------------------------------
+
+
+def test_every_law_has_a_catalog_of_cited_requirements() -> None:
+    catalogs = load_requirements()
+    assert set(catalogs) == set(load_laws())
+    for law, items in catalogs.items():
+        short = load_laws()[law].short_name
+        for item in items:
+            assert item.citation and item.requires and item.source.startswith("https://")
+            assert short in item.citation or "Cal. Civ. Code" in item.citation \
+                or "CCR" in item.citation, item
+            assert item.verified_on is None  # nothing was checked against the official text
+
+
+def test_the_articles_the_issue_names_are_in_the_catalogs() -> None:
+    def citations(law: str) -> set[str]:
+        return {r.citation for r in load_requirements()[law]}
+
+    for letter in "abcdef":
+        assert f"Art. 13(1)({letter}) GDPR" in citations("gdpr")
+        assert f"Art. 13(2)({letter}) GDPR" in citations("gdpr")
+        assert f"Art. 13(2)({letter}) UK GDPR" in citations("uk-gdpr")
+    assert {"Art. 14(1)(d) GDPR", "Art. 14(2)(f) GDPR"} <= citations("gdpr")
+    popia = " ".join(citations("popia"))
+    for letter in "abcdefgh":
+        assert f"s18(1)({letter})" in popia
+    ccpa = " ".join(citations("ccpa"))
+    assert "§1798.100(a)" in ccpa and "§7012(e)" in ccpa and "§7011(e)(4)" in ccpa
+    assert any(c.startswith("Art. 9, I ") for c in citations("lgpd"))
+    assert any("4.8.2" in c for c in citations("pipeda"))
+    assert any(c.startswith("Art. 19(2)") for c in citations("fadp"))
+
+
+# -- removing each item gives exactly one warning ------------------------------------------
+
+
+def _data(raw: dict[str, Any]) -> Any:
+    text_ = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).encode()
+    data, _problems = build_policy_data([(parse_data(text_, "policy.yaml", "yaml"), None)])
+    return data
+
+
+def _applies(activity: dict[str, Any], requirement: Requirement) -> bool:
+    data = _data({"processing": [activity]})
+    outcome = evaluate(data, requirement.law, dated=True)
+    return next(o for o in outcome if o.requirement == requirement).status != "not-applicable"
+
+
+def _remove(raw: dict[str, Any], requirement: Requirement) -> dict[str, Any] | None:
+    """The data without what satisfies ``requirement``; None when nothing in the data
+    does (a requirement met by the law's own catalog, such as the rights)."""
+    raw = copy.deepcopy(raw)
+    kind, _, key = requirement.check.partition(":")
+    org = raw.get("organisation", {})
+    if kind == "activity":
+        for activity in raw["processing"]:
+            if _applies(activity, requirement) and (
+                    key in activity or (key == "data" and "categories" in activity)):
+                activity.pop(key, None)
+                if key == "data":
+                    activity.pop("categories", None)
+                return raw
+        raise AssertionError(f"no activity gives {requirement.key}")
+    if kind == "officer":
+        for officer in org["officers"]:
+            if officer.get("role") == key:
+                for field in ("email", "phone", "address", "office"):
+                    officer.pop(field, None)
+        return raw
+    if requirement.check == "organisation":
+        org.pop("name")
+        return raw
+    if requirement.check in ("organisation-address", "accountable"):
+        org.pop("address", None)
+        for item in org.get("offices", []) + org.get("officers", []):
+            item.pop("address", None)
+            if requirement.check == "accountable":
+                item.pop("email", None)
+        return raw
+    if requirement.check == "recipients":
+        raw.pop("recipients")
+        return raw
+    if requirement.check == "transfers":
+        for activity in raw["processing"]:
+            for transfer in activity.get("transfers", []):
+                transfer.pop("safeguard", None)
+        return raw
+    practices = {"automated-decisions": {"automated-decisions", "profiling"},
+                 "selling": {"selling"}, "sensitive": {"special-category"}}
+    if requirement.check in practices:
+        raw["not_done"] = [i for i in raw.get("not_done", [])
+                           if i.get("practice") not in practices[requirement.check]]
+        for activity in raw["processing"]:
+            activity.pop("automated_decisions", None)
+            activity.pop("special_category", None)
+        return raw
+    if requirement.check == "rights-exercise":
+        raw["rights"].pop("exercise")
+        return raw
+    return None  # rights, complaint: from the catalog; last-updated: from git
+
+
+def _cases(raw: dict[str, Any], law: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    outcomes = evaluate(_data(raw), law, dated=True)
+    for outcome in outcomes:
+        if outcome.status != MET:
+            continue
+        removed = _remove(raw, outcome.requirement)
+        if removed is not None:
+            yield outcome.requirement.key, removed
+
+
+def _missing(raw: dict[str, Any], law: str) -> list[str]:
+    return [message for outcome in evaluate(_data(raw), law, dated=True)
+            if outcome.status == MISSING
+            for message, _origin in missing_messages(outcome, "privacy")]
+
+
+def _example(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = yaml.safe_load(
+        (DOCS / "examples" / name / "policy.yaml").read_text("utf-8"))
+    return result
+
+
+@pytest.mark.parametrize(("example", "law"), sorted(EXAMPLES.items()))
+def test_removing_each_item_from_an_example_gives_exactly_one_warning(
+        example: str, law: str) -> None:
+    raw = _example(example)
+    assert _missing(raw, law) == []
+    cases = list(_cases(raw, law))
+    assert len(cases) >= 6, cases  # the examples give many items each
+    for key, removed in cases:
+        requirement = next(r for r in load_requirements()[law] if r.key == key)
+        messages = _missing(removed, law)
+        assert len(messages) == 1, (key, messages)
+        assert f"({requirement.citation})" in messages[0]
+        assert f"covers: [{key}]" in messages[0]
+
+
+@pytest.mark.parametrize("law", ROOT_LAWS)
+def test_removing_each_item_per_law_gives_exactly_one_warning(law: str) -> None:
+    raw = yaml.safe_load((Path(__file__).parent / "roots" / "test-disclosures" / "policy.yaml")
+                         .read_text("utf-8"))
+    assert _missing(raw, law) == []
+    cases = dict(_cases(raw, law))
+    data_checked = {r.key for r in load_requirements()[law]
+                    if r.check not in ("rights", "complaint", "last-updated")}
+    assert set(cases) == data_checked  # every item the data gives is removed once
+    for key, removed in cases.items():
+        messages = _missing(removed, law)
+        assert len(messages) == 1, (key, messages)
+
+
+def test_the_ccpa_last_updated_date_comes_from_the_page_date() -> None:
+    raw = yaml.safe_load((Path(__file__).parent / "roots" / "test-disclosures" / "policy.yaml")
+                         .read_text("utf-8"))
+    undated = [o for o in evaluate(_data(raw), "ccpa", dated=False) if o.status == MISSING]
+    assert [o.requirement.id for o in undated] == ["last-updated"]
+
+
+# -- real builds -----------------------------------------------------------------------
+
+
+PAGE = "```{policy-data} policy.yaml\n```\n\n# Policy\n\n```{processing-table}\n```\n"
+
+
+def _build(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> SphinxTestApp:
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert_no_traceback(app)
+    return app
+
+
+def _example_project(tmp_path: Path, example: str) -> Path:
+    """The example's data, on a policy page of a project of its own."""
+    src = tmp_path / example
+    src.mkdir()
+    shutil.copy(DOCS / "examples" / example / "policy.yaml", src / "policy.yaml")
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n'
+                                 'policy_git = False\npolicy_pages = ["index"]\n')
+    (src / "index.md").write_text(PAGE)
+    return src
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_the_complete_examples_build_without_a_warning(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp], example: str) -> None:
+    app = _build(make_app, _example_project(tmp_path, example))
+    assert policy_warnings(app) == []
+
+
+def test_a_missing_item_is_a_warning_at_the_activity_naming_law_article_and_key(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = _example_project(tmp_path, "karoo-cyber-works")
+    path = src / "policy.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    at = lines.index("    consequences: Without it a staff member cannot sign in to the "
+                     "administration area.")
+    del lines[at]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    activity_line = next(i for i in range(at, 0, -1)
+                         if lines[i].startswith("  - id: admin-session")) + 1
+    app = _build(make_app, src)
+    found = [line for line in warnings(app).splitlines() if "[policy." in line]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{path}:{activity_line}: WARNING: index: the processing "
+                               "activity 'admin-session' does not give the consequences")
+    assert "(s18(1)(e) POPIA)" in found[0]
+    assert "the data key processing[].consequences would" in found[0]
+    assert found[0].endswith("[policy.completeness]")
+
+
+def test_a_statement_that_an_item_does_not_apply_suppresses_it_and_is_shown(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = _example_project(tmp_path, "medway-alarm-services")
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw.pop("recipients")
+    for activity in raw["processing"]:
+        activity.pop("recipients", None)
+    raw["not_done"] = [i for i in raw["not_done"] if "{recipient:" not in i.get("text", "")]
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    app = _build(make_app, src)
+    assert "does not give the recipients or categories of recipients" in warnings(app)
+    assert "(Art. 13(1)(e) UK GDPR)" in warnings(app)
+
+    raw["not_done"].append({"id": "nobody", "covers": ["uk-gdpr:recipients"],
+                            "text": "We give your personal data to nobody."})
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    (src / "index.md").write_text(PAGE + "\n## Recipients\n\n```{not-done}\n:only: nobody\n```\n")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    assert "We give your personal data to nobody." in text(main(soup_of(app, "index")))
+    outcome = next(o for o in evaluate(_data(raw), "uk-gdpr", dated=True)
+                   if o.requirement.id == "recipients")
+    assert outcome.status == COVERED
+
+
+def test_a_covers_entry_naming_no_requirement_is_a_reference_warning(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = _example_project(tmp_path, "karoo-cyber-works")
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["not_done"].append({"id": "typo", "covers": ["recipents"], "text": "Nobody."})
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    app = _build(make_app, src)
+    found = [line for line in warnings(app).splitlines() if "[policy." in line]
+    assert len(found) == 1, found
+    assert "covers names 'recipents', which is not a required disclosure; did you mean " \
+           "'recipients'?" in found[0]
+    assert found[0].endswith("[policy.reference]")
+
+
+def test_the_check_can_be_turned_off_and_skips_pages_that_are_not_privacy_notices(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = _example_project(tmp_path, "fynbos-digital")
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["processing"][0].pop("purposes")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    assert "[policy.completeness]" in warnings(_build(make_app, src))
+    page = (src / "index.md").read_text()
+    # A policy page that shows no processing (a cookie policy) is no privacy notice.
+    (src / "index.md").write_text(page.replace("```{processing-table}\n```\n", ""))
+    assert policy_warnings(_build(make_app, src)) == []
+    (src / "index.md").write_text(page)
+    conf = (src / "conf.py").read_text()
+    (src / "conf.py").write_text(conf.replace('policy_pages = ["index"]', 'policy_pages = []'))
+    assert policy_warnings(_build(make_app, src)) == []
+    (src / "conf.py").write_text(conf + "policy_disclosures = False\n")
+    assert policy_warnings(_build(make_app, src)) == []
+
+
+def test_the_checklist_links_each_requirement_to_its_section(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = copy_root("disclosures", tmp_path / "root")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    table = only_table(main(soup_of(app, "checklist")))
+    assert headers(table) == ["Requirement", "Article", "Where the policy says it"]
+    found = {row[1]: row[2] for row in rows(table)}
+    assert found == {
+        "Art. 19(2)(a) FADP": "Contact",
+        "Art. 19(2)(b) FADP": "What we collect",
+        "Art. 19(2)(c) FADP": "Who receives it",
+        "Art. 19(3) FADP": "What we collect",
+        "Art. 19(4) FADP": "What we collect",
+    }
+    links = {a.get_text(): a["href"] for a in table.select("a")}
+    assert links["Who receives it"] == "privacy.html#who-receives-it"
+
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["processing"][1].pop("data")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    app = _build(make_app, src)
+    table = only_table(main(soup_of(app, "checklist")))
+    found = {row[1]: row[2] for row in rows(table)}
+    assert found["Art. 19(3) FADP"] == "missing: partner-leads"
+    assert "Art. 19(3) FADP" in warnings(app)
+
+
+def test_sphinx_policy_check_reports_the_same_as_the_build(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    src = copy_root("disclosures", tmp_path / "root")
+    assert cli_main(["check", str(src), "--json"]) == 0
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["processing"][0].pop("retention")
+    raw["not_done"] = [{"practice": "special-category"}]
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    capsys.readouterr()
+    assert cli_main(["check", str(src), "--json", "-q"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["subtype"] for f in findings} == {"completeness"}
+    app = _build(make_app, src)
+    built = sorted(line.split(": WARNING: ", 1)[1].removesuffix(" [policy.completeness]")
+                   for line in warnings(app).splitlines() if "[policy.completeness]" in line)
+    assert sorted(f["message"] for f in findings) == built
+    assert len(built) == 3  # retention (CCPA, LGPD) and "sold or shared" (CCPA)

@@ -1,0 +1,135 @@
+"""Notice of upcoming changes (issue 15): a revision whose effective date is still to
+come. Real git with fixed dates; SOURCE_DATE_EPOCH fixes the build date before and after
+the effective date; the HTML, the manifest and the feed are read as published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+from policy_testing import assert_no_traceback, main, policy_warnings, soup_of, text
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_policy.versions.feed import ATOM_NS
+
+CONF = """\
+extensions = ["myst_parser", "sphinx_policy"]
+policy_pages = ["privacy"]
+html_baseurl = "https://policies.example.org/"
+exclude_patterns = ["_build"]
+"""
+PAGE = """\
+---
+policy:
+  effective: {effective}
+---
+
+# Privacy policy
+
+We keep your data for {retention}.
+"""
+NS = {"a": ATOM_NS}
+
+
+def _epoch(day: str) -> str:
+    return str(int(dt.datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp()))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> GitRepo:
+    """Version 1 in force since 2026-01-01; version 2, published on 2026-03-01 as a
+    material change, takes effect on 2026-04-01."""
+    repo = GitRepo(tmp_path / "site")
+    repo.write("conf.py", CONF)
+    repo.write(".gitignore", "_build/\n")
+    repo.write("index.md", "# Home\n\n```{toctree}\nprivacy\n```\n")
+    repo.write("privacy.md", PAGE.format(effective="2026-01-01", retention="one year"))
+    repo.commit("First policy\n\nPolicy-Change: First version.",
+                date="2025-12-01T10:00:00+00:00")
+    repo.write("privacy.md", PAGE.format(effective="2026-04-01", retention="two years"))
+    repo.commit("Longer retention\n\nPolicy-Change: We keep data for two years.\n"
+                "Policy-Change-Type: material", date="2026-03-01T10:00:00+00:00")
+    return repo
+
+
+def _build_on(build: Callable[..., SphinxTestApp], monkeypatch: pytest.MonkeyPatch,
+              repo: GitRepo, day: str, **conf: object) -> SphinxTestApp:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch(day))
+    app = build(repo, confoverrides=conf, freshenv=True)
+    assert_no_traceback(app)
+    return app
+
+
+def test_before_the_effective_date_the_page_is_the_version_in_force_with_a_notice(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _build_on(build, monkeypatch, site, "2026-03-15")
+    assert policy_warnings(app) == []
+    soup = soup_of(app, "privacy")
+    body = text(main(soup))
+    assert "We keep your data for one year." in body
+    assert "two years" not in body
+    notice = soup.select_one(".policy-upcoming-notice")
+    assert notice is not None
+    assert "An updated version of this policy takes effect on April 1, 2026." in text(notice)
+    links = {a.get_text(): a["href"] for a in notice.select("a")}
+    newest = site.head()[:8]
+    assert links == {
+        "Read the updated version": f"privacy/versions/2026-03-01-{newest}.html",
+        "see what changes": f"privacy/versions/2026-03-01-{newest}-diff.html",
+    }
+    upcoming = (Path(app.outdir) / links["Read the updated version"]).read_text("utf-8")
+    assert "We keep your data for two years." in upcoming
+
+
+def test_on_the_effective_date_the_new_version_is_the_page(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _build_on(build, monkeypatch, site, "2026-04-01")
+    soup = soup_of(app, "privacy")
+    assert "We keep your data for two years." in text(main(soup))
+    assert soup.select_one(".policy-upcoming-notice") is None
+
+
+def test_the_manifest_records_published_and_effective_dates_per_revision(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _build_on(build, monkeypatch, site, "2026-03-15")
+    manifest = json.loads((Path(app.outdir) / "policy-versions.json").read_text("utf-8"))
+    (document,) = manifest["documents"]
+    assert document["effective"] == "2026-04-01"
+    dates = [(r["published"][:10], r["effective"]) for r in document["revisions"]]
+    assert dates == [("2026-03-01", "2026-04-01"), ("2025-12-01", "2026-01-01")]
+
+
+def test_the_feed_announces_the_change_when_it_is_published(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _build_on(build, monkeypatch, site, "2026-03-15")
+    feed = ET.fromstring((Path(app.outdir) / "policy-changes.atom").read_text("utf-8"))
+    newest = feed.findall("a:entry", NS)[0]
+    assert newest.findtext("a:updated", namespaces=NS).startswith("2026-03-01")
+    assert newest.findtext("a:summary", namespaces=NS) == (
+        "We keep data for two years. Takes effect on 2026-04-01.")
+    first = feed.findall("a:entry", NS)[1]
+    assert first.findtext("a:summary", namespaces=NS) == (
+        "First version. Takes effect on 2026-01-01.")
+
+
+def test_a_material_change_with_too_short_a_notice_period_is_a_warning(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _build_on(build, monkeypatch, site, "2026-04-02", policy_notice_days=45)
+    found = [w for w in policy_warnings(app) if "[policy.notice]" in w]
+    assert len(found) == 1, policy_warnings(app)
+    assert "privacy: the material change published on 2026-03-01" in found[0]
+    assert "takes effect on 2026-04-01, 31 day(s) later; policy_notice_days asks for 45" \
+        in found[0]
+    # 30 days ahead is enough for a 30-day notice; the first version is not material.
+    app = _build_on(build, monkeypatch, site, "2026-04-02", policy_notice_days=30)
+    assert [w for w in policy_warnings(app) if "[policy.notice]" in w] == []
