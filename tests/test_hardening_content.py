@@ -70,7 +70,8 @@ def hostile_data() -> dict[str, Any]:
                         "transfers": [{"country": h, "safeguard": h, "recipient": h}],
                         "retention": h, "storage": h, "required": h, "consequences": h,
                         "automated_decisions": h, "special_category": True,
-                        "categories": [h, "identity"]},
+                        "categories": [h, "identity"], "indirect": True,
+                        "authorised_by": h},
                        {"data": h, "lawful_basis": "legitimate-interests",
                         "legitimate_interest": h, "required": "statutory"}],
         "rights": {
@@ -87,7 +88,7 @@ def hostile_data() -> dict[str, Any]:
         "data_categories": [{"id": h, "name": h, "includes": [h, h], "description": h},
                             {"id": "identity", "name": h, "includes": h}],
         "not_done": [{"id": h, "practice": h, "text": h},
-                     {"practice": "special-category"},
+                     {"practice": "special-category", "covers": ["gdpr:dpo"]},
                      {"text": f"{h} {{recipient:{h}}} {{organisation}} {{fact:motto}}"}],
     }
 
