@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from gitrepo import GitRepo
 from policy_testing import (
     assert_no_traceback,
     copy_root,
@@ -364,3 +365,27 @@ def test_sphinx_policy_check_reports_the_same_as_the_build(
                    for line in warnings(app).splitlines() if "[policy.completeness]" in line)
     assert sorted(f["message"] for f in findings) == built
     assert len(built) == 3  # retention (CCPA, LGPD) and "sold or shared" (CCPA)
+
+
+def test_archived_revisions_are_not_checked_again(
+        tmp_path: Path, build: Callable[..., SphinxTestApp]) -> None:
+    """An old revision is what it was: a notice that was incomplete then (and is
+    complete now) gives no warning when its archived version is rendered."""
+    repo = GitRepo(tmp_path / "site")
+    src = _example_project(tmp_path, "karoo-cyber-works")
+    for name in ("policy.yaml", "index.md"):
+        repo.write(name, (src / name).read_text("utf-8"))
+    repo.write("conf.py", 'extensions = ["myst_parser", "sphinx_policy"]\n'
+                          'policy_pages = ["index"]\nexclude_patterns = ["_build"]\n'
+                          'html_baseurl = "https://example.org/"\n')
+    complete = (src / "policy.yaml").read_text("utf-8")
+    repo.write("policy.yaml", complete.replace(
+        "    consequences: Without it a staff member cannot sign in to the "
+        "administration area.\n", ""))
+    repo.commit("First, incomplete", date="2024-01-10T09:00:00+00:00")
+    repo.write("policy.yaml", complete)
+    repo.commit("Complete", date="2024-02-10T09:00:00+00:00")
+    app = build(repo, freshenv=True)
+    assert_no_traceback(app)
+    assert policy_warnings(app) == []
+    assert len(list((app.outdir / "index" / "versions").glob("*-diff.html"))) == 2

@@ -37,6 +37,12 @@ REVISION_DAY_KEY = "policy_revision_day"
 ENV_ATTR = "policy_catalog_windows"
 
 
+def parsing_archived_revision(env: BuildEnvironment) -> bool:
+    """Whether what is being parsed is an archived revision of a page (set by the
+    archive renderer for the parse), not the page as it is today."""
+    return isinstance(env.temp_data.get(REVISION_DAY_KEY), dt.date)
+
+
 def build_date(timezone: str) -> dt.date:
     """Today in ``timezone``, or the day of ``SOURCE_DATE_EPOCH`` when it is set."""
     zone = zoneinfo.ZoneInfo(timezone)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from ..data.source import WorkingTreeSource
-from ..data.store import current_source, page_data, project_data
+from ..data.store import page_data, project_data
 from ..diagnostics import Subtype, warn
+from ..directives.in_force import parsing_archived_revision
 from .evaluate import COVERED, MET, MISSING, evaluate, missing_messages, policy_laws
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
 
     env = app.env
     docname = env.docname
-    if not isinstance(current_source(env), WorkingTreeSource):
+    if parsing_archived_revision(env):
         return  # an archived revision is what it was; it is not checked again
     if not env.config.policy_disclosures or not is_policy(env, env.config, docname):
         return
