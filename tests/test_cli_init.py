@@ -19,7 +19,7 @@ from sphinx_policy.cli.schema import schema_url
 
 def sphinx_build(src: Path, out: Path, *extra: str, env: dict | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-E", *extra, "-b", "html",
+        [sys.executable, "-m", "sphinx", "--no-color", "-W", "-n", "-q", "-E", *extra, "-b", "html",
          str(src), str(out)],
         capture_output=True, text=True, check=False, env=env,
     )

@@ -125,7 +125,8 @@ def _apply_changes(entry: Any, day: datetime.date) -> Any:
     return replace(entry, **values) if values else entry
 
 
-def _read(relpath: str) -> Any:
+def read_catalog(relpath: str) -> Any:
+    """A YAML file of the package's own catalogs (trusted: shipped with the package)."""
     return yaml.safe_load(files(__name__).joinpath(relpath).read_text(encoding="utf-8"))
 
 
@@ -236,7 +237,7 @@ def load_laws() -> dict[str, Law]:
     for entry in sorted(files(__name__).joinpath("laws").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        raw = _read(f"laws/{entry.name}")
+        raw = read_catalog(f"laws/{entry.name}")
         unknown = set(raw) - _LAW_KEYS
         if unknown:
             raise ValueError(f"catalog file {entry.name}: unknown keys {sorted(unknown)}")
@@ -267,7 +268,7 @@ _AUTHORITY_CHANGEABLE = _AUTHORITY_KEYS - {"id", "changes", *PROVENANCE_KEYS}
 def load_authorities() -> dict[str, Authority]:
     """Return every built-in supervisory authority, keyed by id."""
     result: dict[str, Authority] = {}
-    for raw in _read("authorities.yaml")["authorities"]:
+    for raw in read_catalog("authorities.yaml")["authorities"]:
         where = f"authority {raw.get('id')!r}"
         authority = Authority(**_entry_data(raw, _AUTHORITY_KEYS, _AUTHORITY_CHANGEABLE, where))
         result[authority.id] = authority

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-import yaml
+from ..catalogs import read_catalog
 
 #: Checks made on each processing activity: ``activity:<key>``.
 ACTIVITY_CHECKS = ("purposes", "lawful_basis", "legitimate_interest", "retention", "required",
@@ -60,7 +60,7 @@ def load_requirements() -> dict[str, tuple[Requirement, ...]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        raw = read_catalog(f"disclosures/{entry.name}")
         law = raw["law"]
         if entry.name != f"{law}.yaml":
             raise ValueError(f"disclosures/{entry.name} declares law {law!r}")

@@ -437,7 +437,10 @@ class RevisionRenderer:
                 env.temp_data[_TREE_KEY] = old_srcdir
                 self.srcdirs.add(old_srcdir)
                 if (str(old_srcdir), record.sha) not in self.loaded:
-                    project_data(env, refresh=True)  # the data files of this commit
+                    # The data files of this commit: the tree copy was rewritten in place.
+                    # Each content is still parsed once per build (the blob cache stays).
+                    forget_project_data(old_srcdir)
+                    project_data(env)
                     self.loaded = {(str(old_srcdir), record.sha)}
             # Without an effective date, the revision shows the catalogs of its commit's day.
             env.temp_data[REVISION_DAY_KEY] = to_datetime(

@@ -21,9 +21,10 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from docutils import nodes
 
+from ..data.parse import parse_data
+from ..data.source import DataFileError
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers, to_datetime
 from ..history.index import GitUnavailable, run_git
@@ -44,9 +45,10 @@ def _front_matter_effective(text: str) -> dt.date | None:
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         return None
-    try:
-        metadata = yaml.safe_load("\n".join(lines[1:end]))
-    except (yaml.YAMLError, ValueError):
+    try:  # through the data layer: an old revision's front matter is untrusted input too
+        metadata = parse_data("\n".join(lines[1:end]).encode("utf-8"), "front matter",
+                              "yaml").data
+    except DataFileError:
         return None
     policy = metadata.get("policy") if isinstance(metadata, dict) else None
     value = policy.get("effective") if isinstance(policy, dict) else None
