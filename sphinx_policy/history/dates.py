@@ -74,11 +74,17 @@ def format_for_readers(timestamp: int, timezone: str, fmt: str | None, language:
     localized by Sphinx); without one, the locale's long date ("24. März 2026")."""
     moment = to_datetime(timestamp, timezone)
     locale = (language or "en").replace("-", "_")
+    # A language Babel does not know falls back to English. Babel before 2.14 raises
+    # OSError (its missing data file) for a tag such as "en@x".
+    unknown = (ValueError, LookupError, UnknownLocaleError, OSError)
     if fmt:
-        return sphinx_format_date(fmt, date=moment, language=locale)
+        try:
+            return sphinx_format_date(fmt, date=moment, language=locale)
+        except unknown:
+            return sphinx_format_date(fmt, date=moment, language="en")
     try:
         return babel_format_date(moment.date(), format="long", locale=locale)
-    except (ValueError, LookupError, UnknownLocaleError):  # a language Babel does not know
+    except unknown:
         return babel_format_date(moment.date(), format="long", locale="en")
 
 

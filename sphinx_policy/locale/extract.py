@@ -172,7 +172,12 @@ def _translations(catalog: Catalog) -> dict[tuple[str | None, object], object]:
         strings = tuple(string) if isinstance(string, (list, tuple)) else (string,)
         if all(strings):  # plural ids and strings come as lists from a .mo, tuples from a .po
             msgid = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id
-            found[message.context, msgid] = tuple(strings)
+            context = message.context
+            if isinstance(context, bytes):  # Babel < 2.14 reads a .mo's context as bytes
+                context = context.decode("utf-8")
+            if context is None and isinstance(msgid, str) and "\x04" in msgid:
+                context, msgid = msgid.split("\x04", 1)  # Babel < 2.14 leaves it joined
+            found[context, msgid] = tuple(strings)
     return found
 
 
