@@ -157,3 +157,14 @@ def test_round_trip_builds_a_cookie_table(tmp_path, make_app):
     assert by_name(table, "Category")["_fbp"] == "Marketing"
     link = table.find("a", string="Google")
     assert link["href"] == "https://privacy.google.com/take-control.html"
+
+
+def test_an_existing_output_file_is_kept_without_force(tmp_path, capsys):
+    source = write_csv(tmp_path / "ocd.csv", ROWS)
+    out = tmp_path / "cookies.yaml"
+    out.write_text("# mine\n", encoding="utf-8")
+    assert main(["import-cookies", str(source), "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "# mine\n"
+    assert main(["import-cookies", str(source), "-o", str(out), "--force"]) == 0
+    assert "cookies:" in out.read_text(encoding="utf-8")

@@ -106,3 +106,16 @@ def shown_path(path: str) -> str:
         ).is_relative_to(Path.cwd().resolve()) else path
     except (OSError, ValueError):
         return path
+
+
+def write_output(text: str, output: str | None, force: bool) -> None:
+    """``text`` to the file ``output`` (never over an existing file without ``--force``),
+    or to standard output when no file is given."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    out = Path(output)
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists; use --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")

@@ -8,10 +8,8 @@ orestbida's CookieConsent v3, with Google Consent Mode v2 signals; see
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from .common import EXIT_OK, UsageError
+from .common import EXIT_OK, UsageError, write_output
 
 NAME = "consent-config"
 HELP = "write the CookieConsent v3 banner configuration (with Consent Mode v2) from the data"
@@ -61,12 +59,5 @@ def run(args: argparse.Namespace) -> int:
     languages = args.language or [read_config(source_folder(args.project)).language or "en"]
     script = consent_script(build_config(data, policy_url=args.policy_url,
                                          languages=languages))
-    if args.output:
-        out = Path(args.output)
-        if out.exists() and not args.force:
-            raise UsageError(f"{out} exists; use --force to overwrite it")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(script, encoding="utf-8")
-    else:
-        sys.stdout.write(script)
+    write_output(script, args.output, args.force)
     return EXIT_OK

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from ..data.durations import plain_duration
-from .common import EXIT_OK, EXIT_PROBLEMS, Progress, UsageError, shown_path
+from .common import EXIT_OK, EXIT_PROBLEMS, Progress, UsageError, shown_path, write_output
 
 NAME = "import-cookies"
 HELP = "convert an Open Cookie Database CSV into a cookies data file"
@@ -296,14 +296,7 @@ def run(args: argparse.Namespace) -> int:
             )
     imported = convert(rows, platform=args.platform, source=shown_path(str(args.csv)))
     output = to_yaml(imported, source)
-    if args.output:
-        out = Path(args.output)
-        if out.exists() and not args.force:
-            raise UsageError(f"{out} exists; use --force to overwrite it")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
+    write_output(output, args.output, args.force)
     for line in imported.notes + imported.skipped:
         print(line, file=sys.stderr)
     print(f"sphinx-policy import-cookies: {len(imported.cookies)} cookie(s) imported"
