@@ -43,8 +43,8 @@ PEOPLE = (
     ("Dmitri Reviewer", "dmitri@example.org"),
     ("Eun-ji Privacy", "eunji@example.org"),
 )
-START = 1_420_070_400  # 2015-01-01T00:00:00Z
-SPAN = 10 * 365 * 86400  # the history spans about ten years, whatever its length
+START = 1_420_070_400  # 2015-01-01T00:00:00Z: where a ten-year history starts
+YEAR = 365 * 86400
 
 _TEXT = (
     "we process personal information about customers visitors and employees for the "
@@ -110,6 +110,8 @@ class Spec:
     policies: int | None = None
     #: Number of data files (each read by exactly three pages); default docs // 20.
     data_files: int | None = None
+    #: Years the history spans, whatever its length (it ends around 2025 either way).
+    years: int = 10
 
     def resolved(self) -> Spec:
         if self.docs < 4:
@@ -120,7 +122,9 @@ class Spec:
         policies = self.policies if self.policies is not None else max(1, pages // 20)
         data = self.data_files if self.data_files is not None else max(1, self.docs // 20)
         data = min(data, pages // 3)
-        return Spec(self.docs, self.commits, self.seed, min(policies, pages), data)
+        if self.years < 1:
+            raise ValueError("years must be at least 1")
+        return Spec(self.docs, self.commits, self.seed, min(policies, pages), data, self.years)
 
 
 @dataclass
@@ -243,7 +247,8 @@ class _Generator:
         self.spec = spec
         self.rng = random.Random(spec.seed)
         self.text = _Text(self.rng)
-        self.clock = START
+        # Ten years start on 2015-01-01 (the default site's commit ids stay the same).
+        self.clock = START - (spec.years - 10) * YEAR
         self.pages: dict[int, _Page] = {}
         self.data: dict[int, _Data] = {}  # keyed by file id too (ids shared with pages)
         self.next_fid = 0
@@ -256,6 +261,9 @@ class _Generator:
             "merges": 0,
             "side_commits": 0,
             "data_edits": 0,
+            # Revisions of policy pages on the first-parent chain (each has an archived
+            # version and a diff page), the first publication included.
+            "policy_revisions": 0,
         }
 
     # -- content -------------------------------------------------------------------------
@@ -305,7 +313,7 @@ class _Generator:
 
     def _stamp(self) -> tuple[tuple[str, str, int, str], tuple[str, str, int, str]]:
         rng = self.rng
-        gap = max(600, SPAN // self.spec.commits)
+        gap = max(600, self.spec.years * YEAR // self.spec.commits)
         self.clock += rng.randint(gap // 4, gap * 7 // 4)
         committed = self.clock
         if rng.random() < 0.02:
@@ -370,6 +378,7 @@ class _Generator:
         )
         self.commits = 1
         self.chain.append((mark, set(self.pages) | set(self.data)))
+        self.stats["policy_revisions"] = len(policies)
 
         while self.commits < spec.commits:
             left = spec.commits - self.commits
@@ -409,8 +418,16 @@ class _Generator:
         return ("M", page.path, page.render())
 
     def _commit_main(
-        self, message: str, ops: list[tuple[str, ...]], touched: set[int], merge: int | None = None
+        self,
+        message: str,
+        ops: list[tuple[str, ...]],
+        touched: set[int],
+        merge: int | None = None,
+        *,
+        revision: bool = True,
     ) -> None:
+        if revision:  # a pure rename is no revision of the page
+            self._count_revisions(touched)
         author, committer = self._stamp()
         mark = self.stream.commit(
             "refs/heads/main",
@@ -423,6 +440,15 @@ class _Generator:
         )
         self.chain.append((mark, touched))
         self.commits += 1
+
+    def _count_revisions(self, touched: set[int]) -> None:
+        """Policy pages this main-line commit gives a revision (own text or data file)."""
+        pages = {fid for fid in touched if fid in self.pages and self.pages[fid].policy}
+        changed = {self.data[fid].path for fid in touched if fid in self.data}
+        pages |= {
+            fid for fid, page in self.pages.items() if page.policy and page.data_file in changed
+        }
+        self.stats["policy_revisions"] += len(pages)
 
     def _edit(self, stream: _Stream) -> None:
         fids = self._pick()
@@ -450,7 +476,9 @@ class _Generator:
             self.stats["renames_with_edits"] += 1
         else:
             self.stats["pure_renames"] += 1
-        self._commit_main(self._message(f"Rename {old} to {new}"), ops, {page.fid})
+        self._commit_main(
+            self._message(f"Rename {old} to {new}"), ops, {page.fid}, revision=edit
+        )
 
     def _merge(self, stream: _Stream, left: int) -> None:
         rng = self.rng
@@ -587,9 +615,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--policies", type=int, default=None)
     parser.add_argument("--data-files", type=int, default=None)
+    parser.add_argument("--years", type=int, default=10)
     args = parser.parse_args(argv)
     manifest = generate(
-        args.out, Spec(args.docs, args.commits, args.seed, args.policies, args.data_files)
+        args.out,
+        Spec(args.docs, args.commits, args.seed, args.policies, args.data_files, args.years),
     )
     print(
         json.dumps(

@@ -22,6 +22,7 @@ COLOURS = {
     "lubg": "#e67e22",
     "dates": "#2980b9",
     "full": "#8e44ad",
+    "fullj2": "#c0392b",
     "startup": "#95a5a6",
     "index": "#2980b9",
     "floor": "#7f8c8d",
@@ -33,7 +34,7 @@ def _ratio(value: float | None) -> str:
 
 
 def _build_cells(row: dict[str, Any]) -> list[str]:
-    pages = f"{row['archives']} + {row['diffs']}" if row["config"] == "full" else "–"
+    pages = f"{row['archives']} + {row['diffs']}" if row["config"].startswith("full") else "–"
     return [
         row["label"],
         f"{row['wall']:.2f}",
@@ -86,6 +87,57 @@ def _index_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+SCALE_HEAD = [
+    "Configuration",
+    "Wall (s)",
+    "CPU (s)",
+    "Archives, diffs, manifest, feed (s)",
+    "Peak RSS (MB)",
+    "Archived versions + diffs",
+    "Output (MB)",
+    "of which archives and diffs (MB)",
+    "of which their navigation (MB)",
+    "Files",
+]
+
+
+def _mb(value: int) -> str:
+    return f"{value / 2**20:.1f}"
+
+
+def _scale_cells(row: dict[str, Any]) -> list[str]:
+    size = row["size"]
+    full = row["config"].startswith("full")
+    return [
+        row["label"],
+        f"{row['wall']:.1f}",
+        f"{row['cpu']:.1f}",
+        f"{row['versions_wall']:.1f}" if full else "–",
+        f"{row['rss_mb']:.0f}",
+        f"{row['archives']} + {row['diffs']}" if full else "–",
+        _mb(size["bytes"]),
+        _mb(size["versions_bytes"]) if full else "–",
+        _mb(size["navigation_bytes"]) if full else "–",
+        f"{size['files']:,}",
+    ]
+
+
+def _scale_intro(results: dict[str, Any]) -> str | None:
+    scale = results["summary"].get("scale")
+    if not scale:
+        return None
+    hist = scale["history"]
+    return (
+        f"A long-lived policy repository: {scale['pages']} policy pages, {scale['years']} "
+        f"years, {scale['commits']:,} commits ({hist['edits']:,} edits, "
+        f"{hist['pure_renames']:,} pure renames, {hist['renames_with_edits']:,} renames with "
+        f"edits, {hist['merges']:,} merges of {hist['side_commits']:,} side-branch commits, "
+        f"{hist['data_edits']:,} data-file edits), {hist.get('policy_revisions', 0):,} "
+        "revisions of policy pages by the generator's count; full builds into a fresh "
+        "output folder."
+    )
+
+
 def text_table(results: dict[str, Any]) -> str:
     summary = results["summary"]
     lines = []
@@ -96,6 +148,10 @@ def text_table(results: dict[str, Any]) -> str:
         lines.append(f"\n{SCENARIO_TITLES[scenario]}")
         table = [BUILD_HEAD] + [_build_cells(r) for r in rows]
         lines += _aligned(table)
+    scale = results["summary"].get("scale")
+    if scale:
+        lines.append("\nLong-lived repository (full builds)")
+        lines += _aligned([SCALE_HEAD] + [_scale_cells(r) for r in scale["rows"]])
     lines.append("\nHistory index alone (medians)")
     lines += _aligned([INDEX_HEAD] + [_index_cells(r) for r in summary["index"]])
     lines.append("\nBudgets")
@@ -173,6 +229,22 @@ def markdown(results: dict[str, Any], svg_path: str | None) -> str:
         if rows:
             lines += [f"**{title}**", ""]
             lines += _md_table(BUILD_HEAD, [_build_cells(r) for r in rows])
+            lines.append("")
+    scale = summary.get("scale")
+    if scale:
+        lines += ["**A long-lived policy repository**", ""]
+        intro = _scale_intro(results)
+        if intro:
+            lines += [intro, ""]
+        lines += _md_table(SCALE_HEAD, [_scale_cells(r) for r in scale["rows"]])
+        lines.append("")
+        same = [c for r in scale["rows"] for c in r["same_as_j1"]]
+        if same:
+            verdict = "identical" if all(c["identical"] for c in same) else "**not identical**"
+            lines.append(
+                f"The archived versions, diffs and manifest of the -j 2 build are {verdict} "
+                f"to those of the -j 1 build, byte for byte ({same[-1]['files']:,} pages)."
+            )
             lines.append("")
     lines += ["**History index alone**", ""]
     lines += _md_table(INDEX_HEAD, [_index_cells(r) for r in summary["index"]])
