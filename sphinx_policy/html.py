@@ -110,7 +110,14 @@ def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     if isinstance(row.parent, nodes.thead):
         _add_attributes(self, "th", 'scope="col" role="columnheader"')
         return
-    labels = _header_labels(row)
+    # Once per table, not per cell: the header row is the same for every row.
+    tgroup = row.parent.parent if row.parent is not None else None
+    known: dict[int, list[str]] = self.__dict__.setdefault("policy_header_labels", {})
+    labels = known.get(id(tgroup)) if tgroup is not None else None
+    if labels is None:
+        labels = _header_labels(row)
+        if tgroup is not None:
+            known[id(tgroup)] = labels
     index = row.index(node)
     attributes = 'role="cell"'
     if index < len(labels) and labels[index]:
