@@ -719,6 +719,50 @@ def test_exactly_one_git_log_per_index(repo: GitRepo, tmp_path: Path) -> None:
     assert "--first-parent" in log_argv and "-z" in log_argv and "HEAD" not in log_argv
 
 
+def test_cached_index_reloads_the_same_history_without_git_log(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """A rebuild with nothing committed reads the parsed log back from the cache (no git
+    log runs) and answers every question exactly as the fresh index did."""
+    repo.write("a.md", "1")
+    repo.write("data.yaml", "x: 1")
+    repo.commit("one\n\nPolicy-Change: first", date="2020-01-01T00:00:00+02:00")
+    repo.mv("a.md", "b.md")
+    repo.commit("move", date="2020-02-01T00:00:00-05:00")
+    repo.write("b.md", "2")
+    repo.write("data.yaml", "x: 2")
+    repo.commit("two", date="2020-03-01T12:00:00+05:30")
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "git-wrapper.sh"
+    wrapper.write_text(
+        f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
+        f'exec "{GIT}" "$@"\n'
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    cache = tmp_path / "doctrees" / "history.pickle"
+    fresh = index(repo, cache=cache, git=str(wrapper), trailer_keys=["Policy-Change"])
+    assert cache.is_file()
+    calls.unlink()
+    again = index(repo, cache=cache, git=str(wrapper), trailer_keys=["Policy-Change"])
+    logged = [line.split("\x1f") for line in calls.read_text().splitlines()]
+    assert not any("log" in argv for argv in logged)  # read back, not parsed again
+    assert list(again.commits_on_chain()) == list(fresh.commits_on_chain())
+    for path in ("a.md", "b.md", "data.yaml"):
+        assert again.file(path) == fresh.file(path)
+    assert again.files(["b.md", "data.yaml"]) == fresh.files(["b.md", "data.yaml"])
+    first = fresh.commits_on_chain()[-1]
+    assert again.commit(first.sha) == first
+    assert again.commit(first.sha).trailers == (("Policy-Change", "first"),)
+    assert again.commit(first.sha).isoformat() == "2020-01-01T00:00:00+02:00"
+    assert again.path_at("b.md", first.sha) == "a.md"
+    assert again.fingerprint == fresh.fingerprint
+    # A new commit is a new key: the log is read again.
+    repo.write("b.md", "3")
+    three = repo.commit("three", date="2020-04-01T00:00:00+00:00")
+    newer = index(repo, cache=cache, git=str(wrapper), trailer_keys=["Policy-Change"])
+    assert newer.file("b.md").last.commit.sha == three  # type: ignore[union-attr]
+
+
 def test_index_is_picklable(repo: GitRepo) -> None:
     repo.write("a.md", "1")
     repo.commit("one", date="2020-01-01T00:00:00+00:00")

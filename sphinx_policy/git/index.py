@@ -42,7 +42,7 @@ from pathlib import Path, PurePath
 from .. import __version__
 from .errors import GitError, GitUnavailable
 from .ignore_revs import HEX_RE, IgnoreRevs, read_ignore_revs
-from .records import Commit, FileHistory, PathRecord, Revision, normalize_path
+from .records import Commit, CommitTable, FileHistory, PathRecord, Revision, normalize_path
 from .runner import SAFE_CONFIG, checked_output, git_environment, run_captured, start_streaming
 from .scan import (
     SCAN_CACHE_VERSION,
@@ -95,8 +95,9 @@ class HistoryIndex:
         self.boundary = boundary
         self.head_paths = head_paths
         self.warnings = warnings
-        self._commits = tuple(commits)
-        self._position = {c.sha: i for i, c in enumerate(self._commits)}
+        table = commits if isinstance(commits, CommitTable) else CommitTable(commits)
+        self._commits: Sequence[Commit] = table
+        self._position = {sha: i for i, sha in enumerate(table.shas)}
         self._records = records
         self._worktree = worktree
         self._exclude = exclude
@@ -251,7 +252,7 @@ class HistoryIndex:
 
     def commits_on_chain(self) -> Sequence[Commit]:
         """The first-parent chain of HEAD, newest first (down to a shallow boundary)."""
-        return self._commits
+        return tuple(self._commits)
 
     def messages(self, shas: Iterable[str]) -> dict[str, str]:
         """The whole messages (subject, blank line, body) of commits, cleaned of control
@@ -406,7 +407,7 @@ def build_index(
         except FileNotFoundError:
             boundary = frozenset()
 
-    commits: list[Commit] = []
+    commits: Sequence[Commit] = ()
     records: dict[str, PathRecord] = {}
     head_paths: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath, PurePosixPath
+from typing import overload
 
 from .text import offset_zone, rfc3339
 
@@ -47,6 +49,51 @@ class Commit:
         if self.offset % 60:  # an offset with seconds: the same instant, written in UTC
             moment = moment.astimezone(_dt.UTC)
         return rfc3339(moment)
+
+
+class CommitTable(Sequence[Commit]):
+    """The commits of a chain, kept as columns: pickled and loaded as a handful of lists
+    and arrays (milliseconds for thousands of commits, where as many frozen dataclasses
+    take tens of them). A :class:`Commit` is made when it is first asked for."""
+
+    __slots__ = ("_made", "offsets", "parents", "shas", "subjects", "timestamps", "trailers")
+
+    def __init__(self, commits: Iterable[Commit] = ()) -> None:
+        made = list(commits)
+        self.shas = [c.sha for c in made]
+        self.parents = [c.parents for c in made]
+        self.timestamps = array("q", (c.timestamp for c in made))
+        self.offsets = array("i", (c.offset for c in made))
+        self.subjects = [c.subject for c in made]
+        self.trailers = [c.trailers for c in made]
+        self._made: list[Commit | None] = list(made)
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+    @overload
+    def __getitem__(self, index: int) -> Commit: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Commit]: ...
+    def __getitem__(self, index: int | slice) -> Commit | Sequence[Commit]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        commit = self._made[index]
+        if commit is None:
+            commit = self._made[index] = Commit(
+                self.shas[index], self.parents[index], self.timestamps[index],
+                self.offsets[index], self.subjects[index], self.trailers[index],
+            )  # fmt: skip
+        return commit
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return (self.shas, self.parents, self.timestamps, self.offsets, self.subjects,
+                self.trailers)  # fmt: skip
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        (self.shas, self.parents, self.timestamps, self.offsets, self.subjects,
+         self.trailers) = state  # type: ignore[assignment]  # fmt: skip
+        self._made = [None] * len(self.shas)
 
 
 @dataclass(frozen=True, slots=True)

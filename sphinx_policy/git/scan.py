@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import GitError
 from .ignore_revs import IgnoreRevs
-from .records import NO_DATE, Commit, PathRecord
+from .records import NO_DATE, Commit, CommitTable, PathRecord
 from .runner import SAFE_CONFIG, classify_failure, decode_path, grow_pipe, no_git, nul_tokens
 from .text import clean_text
 
@@ -53,7 +53,7 @@ def _parse_offset(text: str) -> int:
 
 #: What one pass over the log gives: commits (newest first), per-path records, the paths
 #: in HEAD, warnings.
-Scan = tuple[list[Commit], dict[str, PathRecord], frozenset[str], tuple[str, ...]]
+Scan = tuple[Sequence[Commit], dict[str, PathRecord], frozenset[str], tuple[str, ...]]
 
 
 def scan_log(
@@ -255,10 +255,11 @@ def parse_status(raw: bytes) -> dict[str, str]:
 
 #: Bump when what :func:`scan_log` returns changes shape or meaning (a new release of
 #: sphinx-policy starts a new cache anyway).
-SCAN_CACHE_VERSION = 3  # 2: a date git prints as 0 is no date; 3: control characters cleaned
+SCAN_CACHE_VERSION = 4  # 2: a date git prints as 0 is no date; 3: control characters cleaned;
+#: 4: commits stored as columns (CommitTable)
 
 
-def keep_trailers(commits: list[Commit], keys: frozenset[str]) -> list[Commit]:
+def keep_trailers(commits: Sequence[Commit], keys: frozenset[str]) -> list[Commit]:
     """``commits`` with only the trailers of ``keys`` (positions unchanged)."""
     return [
         replace(c, trailers=tuple(t for t in c.trailers if t[0].lower() in keys))
@@ -285,7 +286,9 @@ def save_scan(cache: Path, key: tuple[object, ...], scan: Scan) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=cache.parent, delete=False,
                                          prefix=cache.name, suffix=".tmp") as handle:
             temporary = handle.name
-            pickle.dump((key, scan), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            # Commits as columns: loading them is the whole cost of a rebuild's index.
+            commits = scan[0] if isinstance(scan[0], CommitTable) else CommitTable(scan[0])
+            pickle.dump((key, (commits, *scan[1:])), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache)
     except OSError:
         if temporary is not None:
