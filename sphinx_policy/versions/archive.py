@@ -54,6 +54,11 @@ from ..directives.in_force import REVISION_DAY_KEY
 from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
+from .parallel import (
+    parallel_processes,
+    render_archives_in_parallel,
+    render_diffs_in_parallel,
+)
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
@@ -153,8 +158,12 @@ class Trees:
     folders of repositories no longer used are removed.
     """
 
-    def __init__(self, app: Sphinx) -> None:
+    def __init__(self, app: Sphinx, slot: int = 0) -> None:
         self.base = Path(app.doctreedir) / TREES_FOLDER
+        # Processes rendering in parallel each move a tree of their own (slot > 0 for
+        # the others), in the same folder of the repository.
+        suffix = f"-{slot}" if slot else ""
+        self.tree_name, self.commit_name = f"tree{suffix}", f"COMMIT{suffix}"
         self.current: dict[str, str] = {}  # repository root -> commit written out
         self.trees: dict[str, str] = {}  # repository root -> its tree id
         self.used: set[str] = set()
@@ -168,7 +177,7 @@ class Trees:
     def checkout(self, reader: BlobReader, repo_root: str, sha: str) -> tuple[Path | None, str]:
         """The tree of ``repo_root`` at commit ``sha``, or None and why not."""
         folder = self.folder(repo_root)
-        tree, head = folder / "tree", folder / "COMMIT"
+        tree, head = folder / self.tree_name, folder / self.commit_name
         self.used.add(folder.name)
         if self.current.get(repo_root) == sha:
             return tree, ""
@@ -200,7 +209,7 @@ class Trees:
     def save(self) -> None:
         """Record what each folder holds, for the next build."""
         for repo_root, sha in self.current.items():
-            head = self.folder(repo_root) / "COMMIT"
+            head = self.folder(repo_root) / self.commit_name
             head.write_text(f"{sha} {self.trees[repo_root]}", "ascii")
 
     def _entries(self, reader: BlobReader, oid: str | None) -> dict[bytes, tuple[bytes, str]]:
@@ -314,31 +323,39 @@ def _set_srcdir(app: Sphinx, srcdir: Path) -> None:
     env.srcdir = srcdir
 
 
+def environment_snapshot(app: Sphinx) -> BuildEnvironment:
+    """A copy of the environment as it was read (what each revision's parse restores)."""
+    return pickle.loads(pickle.dumps(app.env))
+
+
 class RevisionRenderer:
     """Renders archived pages of revisions, each parsed in its own commit's tree."""
 
-    def __init__(self, app: Sphinx) -> None:
+    def __init__(
+        self, app: Sphinx, slot: int = 0, snapshot: BuildEnvironment | None = None
+    ) -> None:
         self.app = app
         self.readers: dict[str, BlobReader] = {}
-        self.trees = Trees(app)
+        self.trees = Trees(app, slot)
         self.loaded: set[tuple[str, str]] = set()  # (srcdir, commit) whose data is loaded
         self.srcdirs: set[Path] = set()
         # The environment as it was read: after each revision, the page's entries are
         # put back from it (docs/development.md, "Archived versions").
-        self.snapshot: BuildEnvironment = pickle.loads(pickle.dumps(app.env))
+        self.snapshot: BuildEnvironment = snapshot or environment_snapshot(app)
 
     def reader(self, record: RevisionRecord) -> BlobReader:
         if record.repo_root not in self.readers:
             self.readers[record.repo_root] = BlobReader(Path(record.repo_root))
         return self.readers[record.repo_root]
 
-    def close(self) -> None:
+    def close(self, prune: bool = True) -> None:
         for reader in self.readers.values():
             reader.close()
         for srcdir in self.srcdirs:
             forget_project_data(srcdir)
         self.trees.save()
-        self.trees.prune()
+        if prune:
+            self.trees.prune()
 
     @contextmanager
     def _reading(self, docname: str, srcdir: Path | None) -> Iterator[Callable[[], None]]:
@@ -632,6 +649,47 @@ def _context(
     return context
 
 
+def archive_page(
+    app: Sphinx,
+    renderer: RevisionRenderer,
+    record: RevisionRecord,
+    newest: RevisionRecord,
+    navigation: _Navigation,
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(page context, cache entry) of the archived version of ``record``, or None when
+    it cannot be read (a warning says why)."""
+    doctree = renderer.doctree(record)
+    if doctree is None:
+        return None
+    title = _title(app, record, doctree)
+    page_blocks = blocks_from_doctree(doctree)
+    doctree.insert(0, _banner(app, record, newest))
+    body = renderer.body(record.archive, doctree)
+    entry = {
+        "sha": record.sha,
+        "title": title,
+        "text_sha256": text_sha256(page_blocks),
+        "blocks": [[b.kind, b.text] for b in page_blocks],
+    }
+    return _context(app, title, body, record, record.archive, navigation), entry
+
+
+def diff_pages(
+    app: Sphinx,
+    cache: ArchiveCache,
+    revisions: tuple[RevisionRecord, ...],
+    fresh: set[str],
+    navigation: _Navigation,
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The diff pages of one page's revisions that are not rendered yet."""
+    blocks = {
+        r.sha: [Block(k, t) for k, t in cache.pages[r.archive]["blocks"]]
+        for r in revisions
+        if r.archive in cache.pages
+    }
+    yield from _diff_pages(app, cache, revisions, blocks, fresh, navigation)
+
+
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: archived versions and diffs not rendered before."""
     if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
@@ -643,41 +701,20 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     navigation = _Navigation(app)
     todo = [r for rs in records.values() for r in rs if cache.get(app, r.archive) is None]
     reused = sum(len(rs) for rs in records.values()) - len(todo)
-    rendered = 0
     fresh: set[str] = set()  # archives rendered in this build: their diffs are made again
-    renderer = RevisionRenderer(app) if todo else None
+    # Commit by commit, oldest first: every page a commit changed is parsed in the same
+    # checked-out tree, and the tree moves forward a few files at a time.
+    todo.sort(key=lambda r: (r.repo_root, r.timestamp, r.sha, r.docname))
+    nproc = parallel_processes(app, len(todo))
     try:
-        # Commit by commit, oldest first: every page a commit changed is parsed in the
-        # same checked-out tree, and the tree moves forward a few files at a time.
-        for record in sorted(todo, key=lambda r: (r.repo_root, r.timestamp, r.sha, r.docname)):
-            assert renderer is not None
-            doctree = renderer.doctree(record)
-            if doctree is None:
-                continue
-            title = _title(app, record, doctree)
-            page_blocks = blocks_from_doctree(doctree)
-            doctree.insert(0, _banner(app, record, records[record.docname][0]))
-            body = renderer.body(record.archive, doctree)
-            cache.pages[record.archive] = {
-                "sha": record.sha,
-                "title": title,
-                "text_sha256": text_sha256(page_blocks),
-                "blocks": [[b.kind, b.text] for b in page_blocks],
-            }
-            fresh.add(record.archive)
-            rendered += 1
-            context = _context(app, title, body, record, record.archive, navigation)
-            yield record.archive, context, "page.html"
-        for _docname, revisions in sorted(records.items()):
-            blocks = {
-                r.sha: [Block(k, t) for k, t in cache.pages[r.archive]["blocks"]]
-                for r in revisions
-                if r.archive in cache.pages
-            }
-            yield from _diff_pages(app, cache, revisions, blocks, fresh, navigation)
+        if nproc > 1:
+            # Both steps in processes of their own (sphinx-build -j N), each writing its
+            # pages; the cache entries come back here. The output is the same.
+            fresh |= render_archives_in_parallel(app, todo, records, cache, navigation, nproc)
+            render_diffs_in_parallel(app, records, cache, fresh, navigation, nproc)
+        else:
+            yield from _render_serially(app, todo, records, cache, fresh, navigation)
     finally:
-        if renderer is not None:
-            renderer.close()
         cache.save()
     write_manifest(
         app,
@@ -688,7 +725,32 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         },
     )
     write_feed(app)
-    logger.info("sphinx-policy: %d archived versions rendered, %d unchanged", rendered, reused)
+    logger.info("sphinx-policy: %d archived versions rendered, %d unchanged", len(fresh), reused)
+
+
+def _render_serially(
+    app: Sphinx,
+    todo: list[RevisionRecord],
+    records: dict[str, tuple[RevisionRecord, ...]],
+    cache: ArchiveCache,
+    fresh: set[str],
+    navigation: _Navigation,
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    renderer = RevisionRenderer(app) if todo else None
+    try:
+        for record in todo:
+            assert renderer is not None
+            made = archive_page(app, renderer, record, records[record.docname][0], navigation)
+            if made is None:
+                continue
+            context, cache.pages[record.archive] = made
+            fresh.add(record.archive)
+            yield record.archive, context, "page.html"
+        for _docname, revisions in sorted(records.items()):
+            yield from diff_pages(app, cache, revisions, fresh, navigation)
+    finally:
+        if renderer is not None:
+            renderer.close()
 
 
 def diff_labels() -> DiffLabels:
