@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -26,7 +28,8 @@ from docutils import nodes
 from ..data.parse import parse_data
 from ..data.source import DataFileError
 from ..diagnostics import Subtype, warn
-from ..git.errors import GitUnavailable
+from ..git.blobs import BlobReader
+from ..git.errors import GitError, GitUnavailable
 from ..git.runner import run_git
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
@@ -61,11 +64,40 @@ def _front_matter_effective(text: str) -> dt.date | None:
         return None
 
 
+def _effective_key(record: RevisionRecord) -> str:
+    return f"{record.sha}:{record.source_path}"
+
+
+def remember_effective_dates(app: Sphinx, env: BuildEnvironment) -> None:
+    """env-updated, once the revisions are known and before the environment is pickled:
+    the effective date of every revision not known yet, read through one ``git cat-file``
+    per repository; those of revisions no longer listed are dropped. A revision never
+    changes, so a rebuild reads only new revisions (the manifest asks for all of them)."""
+    known: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
+    wanted = {_effective_key(r): r for rs in all_revisions(env).values() for r in rs}
+    missing: dict[str, list[str]] = defaultdict(list)
+    for key, record in wanted.items():
+        if key not in known and "\n" not in key:
+            missing[record.repo_root].append(key)
+    for repo_root, keys in sorted(missing.items()):
+        try:
+            with BlobReader(Path(repo_root)) as reader:
+                found = reader.read_objects(keys)
+        except (GitUnavailable, GitError, OSError, ValueError):
+            continue  # read one by one when asked (revision_effective)
+        for key, obj in zip(keys, found, strict=True):
+            if obj is None or obj[1] != "blob":
+                continue  # as git show failing: asked again, and then None
+            day = _front_matter_effective(obj[2].decode("utf-8", "replace"))
+            known[key] = day.isoformat() if day else None
+    setattr(env, ENV_EFFECTIVE, {key: known[key] for key in wanted if key in known})
+
+
 def revision_effective(env: BuildEnvironment, record: RevisionRecord) -> dt.date | None:
     """The effective date the page's front matter gave at this revision, or None."""
     cache: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
     setattr(env, ENV_EFFECTIVE, cache)
-    key = f"{record.sha}:{record.source_path}"
+    key = _effective_key(record)
     if key not in cache:
         value = None
         try:
@@ -202,5 +234,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def setup_upcoming(app: Sphinx) -> None:
+    # After the revisions (history.store, priority 600), before the notice check.
+    app.connect("env-updated", remember_effective_dates, priority=650)
     app.connect("env-updated", check_notice_periods, priority=900)
     app.connect("html-collect-pages", collect_pages, priority=600)
