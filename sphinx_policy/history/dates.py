@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from babel.core import UnknownLocaleError
@@ -69,6 +70,9 @@ def iso(timestamp: int, timezone: str) -> str:
     return rfc3339(moment)
 
 
+# Memoised: a changelog shows the same dates on every page and in every archived version
+# (thousands of calls, a few hundred distinct dates), and formatting one costs ~0.1 ms.
+@lru_cache(maxsize=8192)
 def format_for_readers(timestamp: int, timezone: str, fmt: str | None, language: str | None) -> str:
     """The date as readers see it. ``fmt`` is ``html_last_updated_fmt`` (strftime codes,
     localized by Sphinx); without one, the locale's long date ("24. März 2026")."""
