@@ -30,13 +30,13 @@ from ..git.errors import GitUnavailable
 from ..git.runner import run_git
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
+from ..state.domain import state
 from .records import RevisionRecord, all_revisions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ENV_EFFECTIVE = "policy_effective_dates"  # "<sha>:<path>" -> "YYYY-MM-DD" or None
 
 
 def _front_matter_effective(text: str) -> dt.date | None:
@@ -63,8 +63,7 @@ def _front_matter_effective(text: str) -> dt.date | None:
 
 def revision_effective(env: BuildEnvironment, record: RevisionRecord) -> dt.date | None:
     """The effective date the page's front matter gave at this revision, or None."""
-    cache: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
-    setattr(env, ENV_EFFECTIVE, cache)
+    cache: dict[str, str | None] = state(env, "effective_dates")
     key = f"{record.sha}:{record.source_path}"
     if key not in cache:
         value = None
