@@ -254,8 +254,8 @@ def consent_script(config: dict[str, Any]) -> str:
 def write_build_script(app: Any, exception: BaseException | None) -> None:
     """``build-finished``: the banner script of ``policy_consent_script`` in the HTML
     output, from the project's data, in the build's language."""
-    from .data.store import project_data
     from .diagnostics import Subtype, warn
+    from .state.data import project_data
 
     target = app.config.policy_consent_script
     if exception is not None or not target or app.builder.format != "html":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogs import load_laws, resolve_law
+from ..catalogs.requirements import requirement_ids
 from .durations import Duration, DurationError, parse_duration
 from .parse import DataPath, ParsedData
 from .references import REFERENCE, Reference, check_reference, find_references
@@ -577,8 +578,6 @@ class _Builder:
         known: set[str] | None = None  # the requirement catalogs, read only when named
         for item in data.not_done:
             if item.covers and known is None:
-                from ..disclosures.requirements import requirement_ids
-
                 known = requirement_ids()
             for name in item.covers:
                 assert known is not None
@@ -647,7 +646,7 @@ def unknown_law_message(law: Any) -> str:
 
 def _deep_merge(target: dict[str, Any], update: dict[str, Any]) -> None:
     """Merge ``update`` into ``target``, copying its mappings: the parsed files are shared
-    (one parse per content, see ``store.parse_blob``) and must never change."""
+    (one parse per content, see ``loading.parse_blob``) and must never change."""
     for key, value in update.items():
         if isinstance(value, dict):
             if not isinstance(target.get(key), dict):

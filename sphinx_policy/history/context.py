@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .dates import format_for_readers, iso
-from .store import newest_known, page_date
+from .page_dates import newest_known, page_date
 
 if TYPE_CHECKING:
     from docutils import nodes

@@ -48,19 +48,19 @@ from sphinx.util.osutil import relative_uri
 
 from .. import __version__
 from ..compat import parse_source
-from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
-from ..directives.in_force import REVISION_DAY_KEY
 from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
+from ..state.data import forget_project_data, project_data
+from ..state.domain import ArchivedRevision, archived_revision, archiving
 from .parallel import (
     parallel_processes,
     render_archives_in_parallel,
     render_diffs_in_parallel,
 )
 from .publish import feed_link, write_feed, write_manifest
-from .records import RevisionRecord, all_revisions
+from .records import RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
@@ -69,14 +69,16 @@ if TYPE_CHECKING:
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
 CACHE_VERSION = 4  # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree
-_RENDERING = "policy_rendering_revision"
-_TREE_KEY = "policy_archive_tree"  # env.temp_data, while a revision is parsed
 TREES_FOLDER = "policy-trees"
 
 
 def rendering_revision(app: Sphinx) -> RevisionRecord | None:
     """The revision being rendered right now (doctree-resolved handlers date by it)."""
-    return getattr(app.env, _RENDERING, None)
+    archived = archived_revision(app.env)
+    if archived is None:
+        return None
+    return next((r for r in revisions_of(app.env, archived.docname) if r.sha == archived.sha),
+                None)
 
 
 # --------------------------------------------------------------------------- cache
@@ -352,7 +354,7 @@ class RevisionRenderer:
         for reader in self.readers.values():
             reader.close()
         for srcdir in self.srcdirs:
-            forget_project_data(srcdir)
+            forget_project_data(self.app.env, srcdir)
         self.trees.save()
         if prune:
             self.trees.prune()
@@ -448,34 +450,27 @@ class RevisionRenderer:
                 location=record.docname,
             )
             return None
-        with self._reading(record.docname, old_srcdir) as parsed:
+        # Without an effective date, the revision shows the catalogs of its commit's day.
+        day = to_datetime(record.timestamp, app.config.policy_timezone).date()
+        with self._reading(record.docname, old_srcdir) as parsed, archiving(
+            env, ArchivedRevision(record.docname, record.sha, record.timestamp, day, old_srcdir)
+        ):
             env.prepare_settings(record.docname)
             if old_srcdir is not None:
-                env.temp_data[_TREE_KEY] = old_srcdir
                 self.srcdirs.add(old_srcdir)
                 if (str(old_srcdir), record.sha) not in self.loaded:
                     # The data files of this commit: the tree copy was rewritten in place.
                     # Each content is still parsed once per build (the blob cache stays).
-                    forget_project_data(old_srcdir)
+                    forget_project_data(env, old_srcdir)
                     project_data(env)
                     self.loaded = {(str(old_srcdir), record.sha)}
-            # Without an effective date, the revision shows the catalogs of its commit's day.
-            env.temp_data[REVISION_DAY_KEY] = to_datetime(
-                record.timestamp, app.config.policy_timezone).date()
-            try:
-                doctree = parse_source(app, text, filename, filetype)
-            finally:
-                env.temp_data.pop(REVISION_DAY_KEY, None)
+            doctree = parse_source(app, text, filename, filetype)
             parsed()
             env.metadata[record.archive] = _front_matter(doctree)
             # Toctrees point into the current site, not the archived one.
             for toctree in list(doctree.findall(addnodes.toctree)):
                 toctree.parent.remove(toctree)
-            setattr(env, _RENDERING, record)
-            try:
-                env.resolve_references(doctree, record.archive, app.builder)
-            finally:
-                delattr(env, _RENDERING)
+            env.resolve_references(doctree, record.archive, app.builder)
         _rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
@@ -522,7 +517,8 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
     collector sees it. An image the revision did not hold either is left to Sphinx,
     which warns about it as it did then.
     """
-    if not app.env.current_document or not app.env.temp_data.get(_TREE_KEY):
+    archived = archived_revision(app.env)
+    if not app.env.current_document or archived is None or archived.tree is None:
         return
     for image in doctree.findall(nodes.image):
         uri = image["uri"]

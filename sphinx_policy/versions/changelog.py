@@ -8,19 +8,19 @@ revision records, so a new commit re-writes the page without re-reading it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Set
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
+from ..state.domain import state
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-ENV_CHANGELOG_PAGES = "policy_changelog_pages"  # docname -> True (pages with a changelog)
 HTML_ARCHIVE_BUILDERS = ("html", "dirhtml")
 
 
@@ -37,9 +36,8 @@ class policy_changelog(nodes.General, nodes.Element):
 
 
 def changelog_pages(env: BuildEnvironment) -> dict[str, bool]:
-    if not hasattr(env, ENV_CHANGELOG_PAGES):
-        setattr(env, ENV_CHANGELOG_PAGES, {})
-    return getattr(env, ENV_CHANGELOG_PAGES)
+    """docname -> True, for the pages that have a changelog."""
+    return state(env, "changelogs")
 
 
 def _date(text: str | None) -> str:
@@ -76,20 +74,6 @@ class PolicyChangelog(SphinxDirective):
         changelog_pages(self.env)[self.env.docname] = True
         return [node]
 
-
-class ChangelogCollector(EnvironmentCollector):
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        changelog_pages(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        for docname in docnames:
-            if docname in changelog_pages(other):
-                changelog_pages(env)[docname] = True
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        pass
 
 
 def select(
@@ -269,5 +253,4 @@ def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_changelog(app: Sphinx) -> None:
     app.add_node(policy_changelog)
     app.add_directive("policy-changelog", PolicyChangelog)
-    app.add_env_collector(ChangelogCollector)
     app.connect("doctree-resolved", fill_changelogs)

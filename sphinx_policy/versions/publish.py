@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..diagnostics import Subtype, warn
 from ..history.dates import iso
 from ..history.display import effective_date
-from ..history.store import page_date
+from ..history.page_dates import page_date
 from ..locale import _
 from .feed import FeedEntry, atom_feed
 from .manifest import (

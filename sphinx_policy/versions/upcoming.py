@@ -33,13 +33,13 @@ from ..git.errors import GitError, GitUnavailable
 from ..git.runner import run_git
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
+from ..state.domain import state
 from .records import RevisionRecord, all_revisions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ENV_EFFECTIVE = "policy_effective_dates"  # "<sha>:<path>" -> "YYYY-MM-DD" or None
 
 
 def _front_matter_effective(text: str) -> dt.date | None:
@@ -73,7 +73,7 @@ def remember_effective_dates(app: Sphinx, env: BuildEnvironment) -> None:
     the effective date of every revision not known yet, read through one ``git cat-file``
     per repository; those of revisions no longer listed are dropped. A revision never
     changes, so a rebuild reads only new revisions (the manifest asks for all of them)."""
-    known: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
+    known: dict[str, str | None] = state(env, "effective_dates")
     wanted = {_effective_key(r): r for rs in all_revisions(env).values() for r in rs}
     missing: dict[str, list[str]] = defaultdict(list)
     for key, record in wanted.items():
@@ -90,13 +90,13 @@ def remember_effective_dates(app: Sphinx, env: BuildEnvironment) -> None:
                 continue  # as git show failing: asked again, and then None
             day = _front_matter_effective(obj[2].decode("utf-8", "replace"))
             known[key] = day.isoformat() if day else None
-    setattr(env, ENV_EFFECTIVE, {key: known[key] for key in wanted if key in known})
+    for key in [key for key in known if key not in wanted]:
+        del known[key]
 
 
 def revision_effective(env: BuildEnvironment, record: RevisionRecord) -> dt.date | None:
     """The effective date the page's front matter gave at this revision, or None."""
-    cache: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
-    setattr(env, ENV_EFFECTIVE, cache)
+    cache: dict[str, str | None] = state(env, "effective_dates")
     key = _effective_key(record)
     if key not in cache:
         value = None
@@ -234,7 +234,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def setup_upcoming(app: Sphinx) -> None:
-    # After the revisions (history.store, priority 600), before the notice check.
-    app.connect("env-updated", remember_effective_dates, priority=650)
+    # After the revisions (versions.revisions, priority 650), before the notice check.
+    app.connect("env-updated", remember_effective_dates, priority=660)
     app.connect("env-updated", check_notice_periods, priority=900)
     app.connect("html-collect-pages", collect_pages, priority=600)

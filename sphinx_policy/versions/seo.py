@@ -29,19 +29,19 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from .data.collector import data_files_of
-from .data.model import Organisation, build_policy_data
-from .data.source import WorkingTreeSource
-from .data.store import project_data, read_part
-from .data.vocabulary import ROLE_LABELS
-from .history.dates import iso
-from .history.store import page_date
-from .versions.records import all_revisions, is_policy, revisions_of
+from ..data.loading import read_part
+from ..data.model import Organisation, build_policy_data
+from ..data.source import WorkingTreeSource
+from ..data.vocabulary import ROLE_LABELS
+from ..history.dates import iso
+from ..history.page_dates import page_date
+from ..state.data import data_files_of, project_data
+from ..state.pages import is_policy
+from .records import all_revisions, revisions_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
 
 JSONLD_BUILDERS = ("html", "dirhtml")
 
@@ -195,13 +195,6 @@ def exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup_seo(app: Sphinx) -> None:
     app.connect("html-page-context", add_jsonld)
-    # after the history store (priority 600) has listed the revisions of this build
+    # after versions.revisions (priority 650) has listed the revisions of this build
     app.connect("env-updated", exclude_archives_from_sitemap, priority=700)
 
-
-def setup(app: Sphinx) -> ExtensionMetadata:
-    """Loaded by ``sphinx_policy.setup`` through ``app.setup_extension``."""
-    from . import __version__
-
-    setup_seo(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
