@@ -46,7 +46,6 @@ from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..compat import parse_source
 from ..diagnostics import Subtype, logger, warn
 from ..git.blobs import BlobReader, tree_entries
@@ -54,6 +53,7 @@ from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
 from ..state.data import forget_project_data, project_data
 from ..state.domain import ArchivedRevision, archived_revision, archiving
+from ..version import __version__
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
@@ -454,7 +454,7 @@ class RevisionRenderer:
             for toctree in list(doctree.findall(addnodes.toctree)):
                 toctree.parent.remove(toctree)
             env.resolve_references(doctree, record.archive, app.builder)
-        _rebase_links(doctree, app.builder, record.docname, record.archive)
+        rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
@@ -476,7 +476,7 @@ class RevisionRenderer:
         return "".join(visitor.fragment)
 
 
-def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
+def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
     """Links were resolved as from the page itself (``refdoc``); the archived copy lives
     elsewhere (``<page>/versions/...``), so relative links to other pages are rebased."""
     page_uri = builder.get_target_uri(docname)
