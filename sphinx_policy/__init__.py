@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # Bump whenever the layout of what sphinx-policy stores on the build environment changes,
 # so that Sphinx discards a pickled environment it could not read correctly.

@@ -78,7 +78,7 @@ def _changed(entry: Any, change: Any) -> Any:
 
 
 def extract() -> Catalog:
-    from .. import __version__
+    from ..version import __version__
 
     catalog = Catalog(project="sphinx-policy", version=__version__, domain=DOMAIN,
                       msgid_bugs_address="", copyright_holder="sphinx-policy contributors",

@@ -46,7 +46,6 @@ from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..compat import parse_source
 from ..diagnostics import Subtype, logger, warn
 from ..git.blobs import BlobReader, tree_entries
@@ -54,11 +53,8 @@ from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
 from ..state.data import forget_project_data, project_data
 from ..state.domain import ArchivedRevision, archived_revision, archiving
-from .parallel import (
-    parallel_processes,
-    render_archives_in_parallel,
-    render_diffs_in_parallel,
-)
+from ..version import __version__
+from .parallel import commit_runs, page_shares, parallel_processes, run_in_processes
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
@@ -471,7 +467,7 @@ class RevisionRenderer:
             for toctree in list(doctree.findall(addnodes.toctree)):
                 toctree.parent.remove(toctree)
             env.resolve_references(doctree, record.archive, app.builder)
-        _rebase_links(doctree, app.builder, record.docname, record.archive)
+        rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
@@ -493,7 +489,7 @@ class RevisionRenderer:
         return "".join(visitor.fragment)
 
 
-def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
+def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
     """Links were resolved as from the page itself (``refdoc``); the archived copy lives
     elsewhere (``<page>/versions/...``), so relative links to other pages are rebased."""
     page_uri = builder.get_target_uri(docname)
@@ -706,8 +702,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if nproc > 1:
             # Both steps in processes of their own (sphinx-build -j N), each writing its
             # pages; the cache entries come back here. The output is the same.
-            fresh |= render_archives_in_parallel(app, todo, records, cache, navigation, nproc)
-            render_diffs_in_parallel(app, records, cache, fresh, navigation, nproc)
+            _archives_in_processes(app, todo, records, cache, fresh, navigation, nproc)
+            _diffs_in_processes(app, records, cache, fresh, navigation, nproc)
         else:
             yield from _render_serially(app, todo, records, cache, fresh, navigation)
     finally:
@@ -722,6 +718,77 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     )
     write_feed(app)
     logger.info("sphinx-policy: %d archived versions rendered, %d unchanged", len(fresh), reused)
+
+
+def _archives_in_processes(
+    app: Sphinx,
+    todo: list[RevisionRecord],
+    records: dict[str, tuple[RevisionRecord, ...]],
+    cache: ArchiveCache,
+    fresh: set[str],
+    navigation: _Navigation,
+    nproc: int,
+) -> None:
+    """The archived versions of ``todo`` rendered and written by ``nproc`` processes,
+    each a run of consecutive commits in a tree of its own (``versions/parallel.py``).
+    Each page is rendered as in the serial build and written by the builder's
+    ``handle_page``, as Sphinx's own parallel write does; the cache entries and the
+    pages' front matter come back here."""
+    builder: Any = app.builder
+    snapshot = environment_snapshot(app)  # once, shared by the forked processes
+
+    def render(task: tuple[int, list[RevisionRecord]]) -> dict[str, Any]:
+        slot, run = task
+        renderer = RevisionRenderer(app, slot=slot, snapshot=snapshot)
+        entries: dict[str, dict[str, Any]] = {}
+        metadata: dict[str, Any] = {}
+        try:
+            for record in run:
+                newest = records[record.docname][0]
+                made = archive_page(app, renderer, record, newest, navigation)
+                if made is None:
+                    continue
+                context, entries[record.archive] = made
+                metadata[record.archive] = app.env.metadata.get(record.archive, {})
+                builder.handle_page(record.archive, context, "page.html")
+        finally:
+            renderer.close(prune=False)  # the other processes' trees are in use
+        return {"entries": entries, "metadata": metadata}
+
+    def received(result: dict[str, Any]) -> None:
+        cache.pages.update(result["entries"])
+        app.env.metadata.update(result["metadata"])
+        fresh.update(result["entries"])
+
+    run_in_processes(nproc, list(enumerate(commit_runs(todo, nproc))), render, received)
+    # Folders of repositories no longer used go, as after a serial build.
+    trees = Trees(app)
+    trees.used.update(trees.folder(record.repo_root).name for record in todo)
+    trees.prune()
+
+
+def _diffs_in_processes(
+    app: Sphinx,
+    records: dict[str, tuple[RevisionRecord, ...]],
+    cache: ArchiveCache,
+    fresh: set[str],
+    navigation: _Navigation,
+    nproc: int,
+) -> None:
+    """The diff pages not written yet, the pages shared between ``nproc`` processes."""
+    builder: Any = app.builder
+
+    def render(share: list[str]) -> dict[str, Any]:
+        written: dict[str, Any] = {}
+        for docname in share:
+            for pagename, context, template in diff_pages(
+                app, cache, records[docname], fresh, navigation
+            ):
+                builder.handle_page(pagename, context, template)
+                written[pagename] = cache.pages[pagename]
+        return written
+
+    run_in_processes(nproc, page_shares(records, nproc), render, cache.pages.update)
 
 
 def _render_serially(

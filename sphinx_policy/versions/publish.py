@@ -17,6 +17,7 @@ from ..history.dates import iso
 from ..history.display import effective_date
 from ..history.page_dates import page_date
 from ..locale import _
+from .effective import published_day, revision_effective
 from .feed import FeedEntry, atom_feed
 from .manifest import (
     MANIFEST_FILENAME,
@@ -26,7 +27,6 @@ from .manifest import (
     dump_manifest,
 )
 from .records import all_revisions, page_title
-from .upcoming import published_day, revision_effective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
