@@ -380,6 +380,31 @@ def test_rebuild_with_nothing_changed_reads_nothing(site: GitRepo, build, make_a
     assert read == []
 
 
+def test_rebuild_with_nothing_changed_keeps_dates_and_warnings(
+    site: GitRepo, build, make_app
+) -> None:
+    """A rebuild that reads nothing reuses the last build's dates, and says again what
+    is still wrong with them (an uncommitted page stays undated, and is reported)."""
+    build(site)
+    site.write("other.md", OTHER.format(n="edited, not committed"))
+    edited = make_app("html", srcdir=site.path)
+    edited.build()
+    assert "other.md has uncommitted changes" in warnings(edited)
+    again = make_app("html", srcdir=site.path)
+    read: list[str] = []
+    again.connect("env-before-read-docs", lambda app, env, docs: read.extend(docs))
+    again.build()
+    assert read == []
+    assert "other.md has uncommitted changes" in warnings(again)
+    assert modified(again) == "2020-01-01T12:00:00+00:00"
+    # Committing it is a new fingerprint: the dates are computed again, the page dated.
+    site.commit("other", date="2022-02-02T02:02:02+00:00")
+    committed = make_app("html", srcdir=site.path)
+    committed.build()
+    assert "uncommitted" not in warnings(committed)
+    assert modified(committed, "other") == "2022-02-02T02:02:02+00:00"
+
+
 def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> None:
     """Commits never change: a rebuild reuses the parsed log (kept beside the pickled
     environment) while HEAD stays put, and asks git again once something is committed.
@@ -393,7 +418,13 @@ def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> No
     key, (commits, records, head_paths, scan_warnings) = pickle.loads(cache.read_bytes())
     doctored = [dataclasses.replace(c, timestamp=c.timestamp + 86400) for c in commits]
     cache.write_bytes(pickle.dumps((key, (doctored, records, head_paths, scan_warnings))))
-    second = make_app("html", srcdir=site.path)
+    # With nothing read, committed or edited, the dates of the last build stand as they
+    # are (no index needed beyond its fingerprint): the page keeps its true date.
+    unchanged = make_app("html", srcdir=site.path)
+    unchanged.build()
+    assert modified(unchanged) == "2020-01-01T12:00:00+00:00"
+    # Once the pages are read again, the dates are computed again: from the cache.
+    second = make_app("html", srcdir=site.path, freshenv=True)
     second.build()
     assert modified(second) == "2020-01-02T12:00:00+00:00"
 

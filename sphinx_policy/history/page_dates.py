@@ -56,6 +56,7 @@ def _digest(path: Path) -> str:
 
 def _new_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     shared(env).repositories = None  # the history may have moved since the last build
+    shared(env).read_docs = docnames  # Sphinx's own list: what other handlers add counts
 
 
 def repositories(app: Sphinx) -> Repositories:
@@ -109,6 +110,10 @@ class Repositories:
                 self.indexes[root] = None
                 self.failure = self.failure or err
         return self.indexes[root]
+
+    def index_of(self, root: Path) -> HistoryIndex | None:
+        """The index of the repository at ``root`` (made once per build)."""
+        return self._index(root)
 
     def root_of(self, folder: Path) -> Path | None:
         """The innermost folder at or above ``folder`` that holds ``.git`` (cached)."""
@@ -231,6 +236,13 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         changed = list(dates)
         dates.clear()
         return changed
+    inputs = state(env, "date_inputs")
+    if dates and _inputs_unchanged(app, env, repos, inputs):
+        # Nothing was read, nothing committed or edited: the same dates (and warnings).
+        for docname, date in dates.items():
+            _report_unknown(docname, date)
+        env.git_last_updated = {d: (v.timestamp, True) for d, v in dates.items()}  # type: ignore[attr-defined]
+        return []
     new: dict[str, PageDate] = {}
     for docname in sorted(env.found_docs):
         new[docname] = date_page(repos, dependencies(app, env, docname))
@@ -248,11 +260,47 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = [d for d in set(dates) | set(new) if dates.get(d) != new.get(d)]
     dates.clear()
     dates.update(new)
+    inputs.clear()
+    if repos.failure is None:
+        inputs.update(_inputs(app, env, repos))
     # sphinx-sitemap reads this attribute (the one sphinx-last-updated-by-git fills):
     # (timestamp or None, show source link), for every page.
     last_updated = {d: (v.timestamp, True) for d, v in new.items()}
     env.git_last_updated = last_updated  # type: ignore[attr-defined]
     return sorted(set(changed) & set(env.found_docs))
+
+
+def _inputs(app: Sphinx, env: BuildEnvironment, repos: Repositories) -> dict[str, object]:
+    """What the dates depend on besides the documents' own dependencies (which change
+    only when a document is read): each repository's index fingerprint (HEAD, the
+    work tree's status, the exclusions), the documents, the settings."""
+    config = app.config
+    return {
+        "roots": {str(root): index.fingerprint for root, index in repos.indexes.items()
+                  if index is not None},
+        "docs": hashlib.sha256("\0".join(sorted(env.found_docs)).encode()).hexdigest(),
+        "settings": repr((config.policy_git_exclude, config.policy_git_ignore_revs,
+                          config.policy_git_extra_dependencies, str(env.srcdir))),
+    }
+
+
+def _inputs_unchanged(
+    app: Sphinx, env: BuildEnvironment, repos: Repositories, previous: dict[str, object]
+) -> bool:
+    """Whether the last build's dates still hold: no document read this build, and the
+    same repositories, fingerprints, documents and settings (indexes read from cache)."""
+    read = shared(env).read_docs
+    if not previous or read is None or read:
+        return False
+    roots = previous.get("roots")
+    if not isinstance(roots, dict) or not roots:
+        return False
+    for root, fingerprint in roots.items():
+        index = repos.index_of(Path(root))
+        if index is None or index.fingerprint != fingerprint:
+            return False
+    now = _inputs(app, env, repos)
+    return now == previous and repos.failure is None
 
 
 def _report_unknown(docname: str, date: PageDate) -> None:

@@ -43,6 +43,7 @@ BUILD_WIDE = (
     "merged_commits",  # cache key -> what a merge brought in (commits never change)
     "request_titles",  # sha -> (title, GitLab merge request)
     "effective_dates",  # "sha:path" -> the effective date in that revision's front matter
+    "date_inputs",  # what the dates were computed from (history.page_dates.refresh_dates)
 )
 
 #: Keys of ``env.temp_data`` (Sphinx clears it after each document).
@@ -74,6 +75,8 @@ class BuildShared:
     project_data: dict[tuple[str, str, tuple[str, ...]], Any] = field(default_factory=dict)
     #: Set by the archive while an old revision is parsed or written.
     archived: ArchivedRevision | None = None
+    #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
+    read_docs: list[str] | None = None
 
 
 class PolicyDomain(Domain):

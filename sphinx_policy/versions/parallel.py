@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, TypeVar
 
-from sphinx.util.parallel import ParallelTasks, parallel_available
-
 from .records import RevisionRecord
 
 if TYPE_CHECKING:
@@ -36,7 +34,12 @@ def parallel_processes(app: Sphinx, revisions: int) -> int:
     """How many processes render the archives: ``-j N`` when the builder writes in
     parallel (every extension parallel-safe) and there is enough to share, else 1."""
     nproc = int(getattr(app, "parallel", 1) or 1)
-    if nproc < 2 or not parallel_available or not getattr(app.builder, "parallel_ok", False):
+    if nproc < 2 or not getattr(app.builder, "parallel_ok", False):
+        return 1
+    # Imported here: multiprocessing costs every build's start-up ~40 ms otherwise.
+    from sphinx.util.parallel import parallel_available
+
+    if not parallel_available:
         return 1
     return max(1, min(nproc, revisions // MIN_PER_PROCESS))
 
@@ -83,6 +86,8 @@ def run_in_processes(
 ) -> None:
     """``work(task)`` for every task, in up to ``nproc`` forked processes at a time;
     ``received(result)`` in this process as each one finishes."""
+    from sphinx.util.parallel import ParallelTasks
+
     processes = ParallelTasks(nproc)
     for task in tasks:
         processes.add_task(work, task, lambda _task, result: received(result))
