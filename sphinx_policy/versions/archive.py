@@ -30,7 +30,7 @@ import pickle
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from html import escape
 from itertools import pairwise
@@ -124,6 +124,8 @@ class ArchiveCache:
                     self.pages = data.get("pages", {})
             except (OSError, ValueError):
                 self.pages = {}
+        # What the file holds (entries compared by identity first: cheap when unchanged).
+        self.loaded = dict(self.pages)
 
     def get(self, app: Sphinx, pagename: str) -> dict[str, Any] | None:
         entry = self.pages.get(pagename)
@@ -134,6 +136,8 @@ class ArchiveCache:
         return entry if output.is_file() else None
 
     def save(self) -> None:
+        if self.pages == self.loaded:
+            return  # nothing rendered: the file already says the same
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"version": CACHE_VERSION, "sphinx_policy": __version__,
                    "config": self.config_hash, "pages": self.pages}
@@ -674,12 +678,32 @@ def diff_pages(
     navigation: _Navigation,
 ) -> Iterator[tuple[str, dict[str, Any], str]]:
     """The diff pages of one page's revisions that are not rendered yet."""
-    blocks = {
-        r.sha: [Block(k, t) for k, t in cache.pages[r.archive]["blocks"]]
-        for r in revisions
-        if r.archive in cache.pages
-    }
-    yield from _diff_pages(app, cache, revisions, blocks, fresh, navigation)
+    yield from _diff_pages(app, cache, revisions, _CachedBlocks(cache, revisions), fresh,
+                           navigation)
+
+
+class _CachedBlocks(Mapping[str, list[Block]]):
+    """The text blocks of a page's archived revisions by commit, from the archive cache,
+    made into blocks only when a diff needs them (a rebuild usually needs none)."""
+
+    def __init__(self, cache: ArchiveCache, revisions: tuple[RevisionRecord, ...]) -> None:
+        self.entries = {r.sha: cache.pages[r.archive] for r in revisions
+                        if r.archive in cache.pages}
+        self.made: dict[str, list[Block]] = {}
+
+    def __getitem__(self, sha: str) -> list[Block]:
+        if sha not in self.made:
+            self.made[sha] = [Block(k, t) for k, t in self.entries[sha]["blocks"]]
+        return self.made[sha]
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -831,7 +855,7 @@ def _diff_pages(
     app: Sphinx,
     cache: ArchiveCache,
     revisions: tuple[RevisionRecord, ...],
-    blocks: dict[str, list[Block]],
+    blocks: Mapping[str, list[Block]],
     fresh: set[str],
     navigation: _Navigation | None = None,
 ) -> Iterator[tuple[str, dict[str, Any], str]]:
