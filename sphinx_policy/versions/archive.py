@@ -187,6 +187,7 @@ class Trees:
         root = reader.read_object(f"{sha}^{{tree}}")
         if root is None or root[1] != "tree":
             return None, "its tree cannot be read"
+        self._parse_tree(root[0], root[2])  # answered already: not asked for again
         if repo_root in self.trees:
             held = [sha, self.trees.pop(repo_root)]
         else:
@@ -223,8 +224,11 @@ class Trees:
         obj = reader.read_object(oid)
         if obj is None or obj[1] != "tree":
             raise _MissingObject(f"git cannot read the tree {oid[:12]}")
+        return self._parse_tree(oid, obj[2])
+
+    def _parse_tree(self, oid: str, raw: bytes) -> dict[bytes, tuple[bytes, str]]:
         entries = {}
-        for mode, name, entry_oid in tree_entries(obj[2], len(oid) // 2):
+        for mode, name, entry_oid in tree_entries(raw, len(oid) // 2):
             # Names git itself refuses to check out (a crafted tree) are left out.
             if name in (b"", b".", b"..") or b"/" in name or name.lower() == b".git":
                 continue
