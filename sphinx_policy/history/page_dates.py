@@ -20,7 +20,7 @@ from ..git.errors import GitError, GitUnavailable
 from ..git.index import HistoryIndex, build_index
 from ..git.records import FileHistory, Revision
 from ..state.data import data_files_of
-from ..state.domain import shared, state
+from ..state.domain import settings, shared, state
 from .dates import PageDate, representable
 
 if TYPE_CHECKING:
@@ -76,12 +76,12 @@ class Repositories:
     """
 
     def __init__(self, app: Sphinx) -> None:
-        config = app.config
+        config = settings(app.env)
         self.srcdir = Path(app.srcdir).resolve()
-        self.exclude = tuple(config.policy_git_exclude)
-        self.ignore_revs = config.policy_git_ignore_revs
+        self.exclude = tuple(config.git_exclude)
+        self.ignore_revs = config.git_ignore_revs
         #: The only trailers read from commits: the others name people.
-        self.trailer_keys = (config.policy_summary_trailer, config.policy_type_trailer)
+        self.trailer_keys = (config.summary_trailer, config.type_trailer)
         #: The parsed logs are kept beside Sphinx's own pickled environment, once there is
         #: one: a first build (every CI or Read the Docs build) does not pay for writing a
         #: cache nothing will read.
@@ -137,7 +137,7 @@ def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]
     paths = [Path(env.doc2path(docname))]
     paths += [srcdir / rel for rel in sorted(state(env, "includes").get(docname, ()))]
     paths += [srcdir / rel for rel in sorted(data_files_of(env).get(docname, ()))]
-    patterns = app.config.policy_git_extra_dependencies
+    patterns = settings(app.env).git_extra_dependencies
     if patterns:
         for dep in sorted(map(str, env.dependencies.get(docname, ()))):
             full = Path(dep) if os.path.isabs(dep) else srcdir / dep
@@ -216,7 +216,7 @@ def shallow_fix() -> str:
 def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: date every page; return the pages whose date changed (to re-write)."""
     dates = page_dates(env)
-    if not app.config.policy_git:
+    if not settings(app.env).git:
         changed = list(dates)
         dates.clear()
         return changed
@@ -289,7 +289,7 @@ def take_over_from_last_updated_by_git(app: Sphinx) -> None:
     sphinx-sitemap's ``sitemap_show_lastmod``), its date computation and template handler
     are disconnected; ``env.git_last_updated`` is filled by us, so sitemaps get our dates.
     """
-    if "sphinx_last_updated_by_git" not in app.extensions or not app.config.policy_git:
+    if "sphinx_last_updated_by_git" not in app.extensions or not settings(app.env).git:
         return
     for event in ("env-updated", "html-page-context"):
         for listener in list(app.events.listeners.get(event, [])):

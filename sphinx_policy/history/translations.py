@@ -21,7 +21,7 @@ from sphinx.util.i18n import docname_to_domain
 from ..diagnostics import Subtype, warn
 from ..git.index import HistoryIndex
 from ..locale import _
-from ..state.domain import archived_revision, state
+from ..state.domain import archived_revision, settings, state
 from .dates import format_for_readers, representable
 from .page_dates import page_date, repositories
 
@@ -75,7 +75,7 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous = dict(outdated_pages(env))
     current: dict[str, Outdated] = {}
     catalogs = {}
-    if app.config.policy_git and app.builder.name != "gettext":
+    if settings(app.env).git and app.builder.name != "gettext":
         catalogs = {d: c for d in sorted(env.found_docs) if (c := catalog_of(app, d))}
     repos = repositories(app) if catalogs else None
     for docname, catalog in catalogs.items():
@@ -110,7 +110,7 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
         current[docname] = Outdated(
             str(app.config.language), relcatalog, date.timestamp, translated.timestamp
         )
-        tz = app.config.policy_timezone
+        tz = settings(app.env).timezone
         warn(
             Subtype.TRANSLATION,
             f"the {app.config.language} translation of {docname} is older than its "
@@ -135,7 +135,7 @@ def notice(app: Sphinx, outdated: Outdated) -> nodes.container:
     fmt = config.html_last_updated_fmt or None
 
     def date(timestamp: int) -> str:
-        return format_for_readers(timestamp, config.policy_timezone, fmt, config.language)
+        return format_for_readers(timestamp, settings(app.env).timezone, fmt, config.language)
 
     text = str(_(
         "This translation is older than the original, which was last changed on "
