@@ -88,6 +88,7 @@ def test_latex(app: SphinxTestApp) -> None:
     # Policy tables get fixed, word-safe column widths instead of tabulary's squeezing.
     assert re.search(r"\\begin\{(?:tabular|longtable)\}\[[tc]\]\{\|?\\X\{", tex)
     assert "Example Widgets (Pty) Ltd" in tex
+    assert not list(app.outdir.rglob("sphinx-policy.css"))
 
 
 @builder("text")
@@ -109,6 +110,8 @@ def test_text(app: SphinxTestApp) -> None:
     assert "To exercise these rights, contact us: rights@example.org." in rights
     contact = (app.outdir / "contact.txt").read_text("utf-8")
     assert "Cape Town 8001" in contact
+    # The stylesheet is for HTML builders only.
+    assert not list(app.outdir.rglob("*.css"))
 
 
 @builder("man")
