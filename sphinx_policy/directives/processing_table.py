@@ -31,16 +31,8 @@ def law_names() -> dict[str, str]:
     }
 
 
-def _many(values: tuple[str, ...]) -> Cell:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return bullet_list(values)
-
-
 def _many_rich(values: tuple[str, ...], data: PolicyData) -> Cell:
-    """Like :func:`_many`, each value with its ``{kind:id}`` references rendered."""
+    """None, one value, or a list of them, each with its ``{kind:id}`` references rendered."""
     cells = [rich(v, data) for v in values]
     if not cells:
         return None
