@@ -23,7 +23,7 @@ from docutils import nodes
 
 from ..catalogs import change_dates
 from ..history.dates import effective_date
-from ..state.domain import archived_revision, state
+from ..state.domain import archived_revision, settings, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -72,7 +72,7 @@ def page_catalog_day(env: BuildEnvironment, document: nodes.document) -> dt.date
     archived = archived_revision(env)
     if archived is not None:
         return archived.day
-    day = build_date(env.config.policy_timezone)
+    day = build_date(settings(env).timezone)
     windows(env)[env.docname] = _window(day)
     return day
 
@@ -96,7 +96,7 @@ def _outdated_by_date(app: Sphinx, env: BuildEnvironment, added: Set[str],
     stored = windows(env)
     if not stored:
         return []
-    today = _window(build_date(app.config.policy_timezone))
+    today = _window(build_date(settings(app.env).timezone))
     return sorted(docname for docname, window in stored.items()
                   if tuple(window) != today and docname in env.found_docs)
 

@@ -16,7 +16,7 @@ from docutils import nodes
 
 from ..diagnostics import Subtype, warn
 from ..state.data import page_data, project_data
-from ..state.domain import archived_revision, state
+from ..state.domain import archived_revision, settings, state
 from ..state.pages import is_policy
 from .evaluate import COVERED, MET, MISSING, evaluate, missing_messages, policy_laws
 
@@ -79,7 +79,7 @@ def _inside_policy_output(node: nodes.Node) -> bool:
 
 def _dated(env: BuildEnvironment, docname: str) -> bool:
     metadata = env.metadata.get(docname, {})
-    return bool(env.config.policy_git) or "effective" in str(metadata.get("policy", ""))
+    return bool(settings(env).git) or "effective" in str(metadata.get("policy", ""))
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -87,7 +87,7 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     if archived_revision(env) is not None:
         return  # an archived revision is what it was; it is not checked again
-    if not env.config.policy_disclosures or not is_policy(env, env.config, docname):
+    if not settings(env).disclosures or not is_policy(env, docname):
         return
     sections = _sections(doctree)
     if "processing-table" not in sections and not any(

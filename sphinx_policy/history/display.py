@@ -17,7 +17,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
 from ..locale import N_, Labels, _
-from ..state.domain import archived_revision
+from ..state.domain import archived_revision, settings
 from .dates import effective_date, effective_date_problem, format_for_readers, iso
 from .page_dates import page_date
 
@@ -105,7 +105,7 @@ def _render(app: Sphinx, node: policy_date) -> tuple[str, str] | None:
         timestamp = revision.timestamp if revision else (date.timestamp if date else None)
         if timestamp is None:
             return None
-        tz = config.policy_timezone
+        tz = settings(env).timezone
         return format_for_readers(timestamp, tz, fmt, language), iso(timestamp, tz)
     value = effective_date(env.metadata.get(node["docname"], {}))
     if not isinstance(value, dt.date):

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, cast
 from ..diagnostics import Subtype, logger, warn
 from ..git.errors import GitError, GitUnavailable
 from ..git.index import HistoryIndex, build_index
-from ..git.records import FileHistory, Revision
+from ..git.records import Commit, FileHistory, Revision
 from ..state.data import data_files_of
-from ..state.domain import shared, state
+from ..state.domain import settings, shared, state
 from .dates import PageDate, representable
 
 if TYPE_CHECKING:
@@ -77,12 +77,12 @@ class Repositories:
     """
 
     def __init__(self, app: Sphinx) -> None:
-        config = app.config
+        config = settings(app.env)
         self.srcdir = Path(app.srcdir).resolve()
-        self.exclude = tuple(config.policy_git_exclude)
-        self.ignore_revs = config.policy_git_ignore_revs
+        self.exclude = tuple(config.git_exclude)
+        self.ignore_revs = config.git_ignore_revs
         #: The only trailers read from commits: the others name people.
-        self.trailer_keys = (config.policy_summary_trailer, config.policy_type_trailer)
+        self.trailer_keys = (config.summary_trailer, config.type_trailer)
         #: The parsed logs are kept beside Sphinx's own pickled environment, once there is
         #: one: a first build (every CI or Read the Docs build) does not pay for writing a
         #: cache nothing will read.
@@ -142,7 +142,7 @@ def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]
     paths = [Path(env.doc2path(docname))]
     paths += [srcdir / rel for rel in sorted(state(env, "includes").get(docname, ()))]
     paths += [srcdir / rel for rel in sorted(data_files_of(env).get(docname, ()))]
-    patterns = app.config.policy_git_extra_dependencies
+    patterns = settings(app.env).git_extra_dependencies
     if patterns:
         for dep in sorted(map(str, env.dependencies.get(docname, ()))):
             full = Path(dep) if os.path.isabs(dep) else srcdir / dep
@@ -182,7 +182,7 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
         if history.unknown == "shallow" or visible is None:
             shallow_blocker = shallow_blocker or rel
             continue
-        if newest is None or _newer(index, visible, *newest):
+        if newest is None or newer_change(index, visible.commit, newest[0], newest[1].commit):
             newest = (index, visible)
     if newest is None:
         return PageDate(
@@ -199,12 +199,17 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
     return PageDate(commit.timestamp, commit.offset, commit.sha)
 
 
-def _newer(
-    index: HistoryIndex, revision: Revision, other_index: HistoryIndex, other: Revision
-) -> bool:
+def newer_change(index: HistoryIndex, commit: Commit,
+                 other_index: HistoryIndex, other: Commit) -> bool:
+    """Is ``commit`` a newer change than ``other``? Their position on the first-parent
+    chain within one repository (a child commit may carry an older date than its parent),
+    their commit time across repositories or for a commit the chain does not hold."""
     if index is other_index:
-        return index.age(revision.commit.sha) < index.age(other.commit.sha)
-    return revision.commit.timestamp > other.commit.timestamp
+        try:
+            return index.age(commit.sha) < index.age(other.sha)
+        except KeyError:
+            pass
+    return commit.timestamp > other.timestamp
 
 
 def shallow_fix() -> str:
@@ -221,7 +226,7 @@ def shallow_fix() -> str:
 def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: date every page; return the pages whose date changed (to re-write)."""
     dates = page_dates(env)
-    if not app.config.policy_git:
+    if not settings(app.env).git:
         changed = list(dates)
         dates.clear()
         return changed
@@ -337,7 +342,7 @@ def take_over_from_last_updated_by_git(app: Sphinx) -> None:
     sphinx-sitemap's ``sitemap_show_lastmod``), its date computation and template handler
     are disconnected; ``env.git_last_updated`` is filled by us, so sitemaps get our dates.
     """
-    if "sphinx_last_updated_by_git" not in app.extensions or not app.config.policy_git:
+    if "sphinx_last_updated_by_git" not in app.extensions or not settings(app.env).git:
         return
     for event in ("env-updated", "html-page-context"):
         for listener in list(app.events.listeners.get(event, [])):

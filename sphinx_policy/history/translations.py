@@ -19,11 +19,11 @@ from docutils import nodes
 from sphinx.util.i18n import docname_to_domain
 
 from ..diagnostics import Subtype, warn
-from ..git.index import HistoryIndex
+from ..git.records import Commit
 from ..locale import _
-from ..state.domain import archived_revision, state
+from ..state.domain import archived_revision, settings, state
 from .dates import format_for_readers, representable
-from .page_dates import page_date, repositories
+from .page_dates import newer_change, page_date, repositories
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -59,15 +59,6 @@ def catalog_of(app: Sphinx, docname: str) -> Path | None:
     return None
 
 
-def _newer(index: HistoryIndex, sha: str, timestamp: int, other_sha: str,
-           other_timestamp: int) -> bool:
-    """Is ``sha`` a newer change than ``other_sha``? Chain position in one repository
-    (as for page dates), commit time across repositories."""
-    try:
-        return index.age(sha) < index.age(other_sha)
-    except KeyError:
-        return timestamp > other_timestamp
-
 
 def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated (after the pages are dated): find outdated translations, warn, and
@@ -75,7 +66,7 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous = dict(outdated_pages(env))
     current: dict[str, Outdated] = {}
     catalogs = {}
-    if app.config.policy_git and app.builder.name != "gettext":
+    if settings(app.env).git and app.builder.name != "gettext":
         catalogs = {d: c for d in sorted(env.found_docs) if (c := catalog_of(app, d))}
     repos = repositories(app) if catalogs else None
     for docname, catalog in catalogs.items():
@@ -105,12 +96,13 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         if not representable(date.timestamp):
             continue  # the page's own bad date is reported where pages are dated
-        if not _newer(index, date.sha, date.timestamp, translated.sha, translated.timestamp):
+        if not newer_change(index, Commit(date.sha, (), date.timestamp, 0, ""),
+                            index, Commit(translated.sha, (), translated.timestamp, 0, "")):
             continue
         current[docname] = Outdated(
             str(app.config.language), relcatalog, date.timestamp, translated.timestamp
         )
-        tz = app.config.policy_timezone
+        tz = settings(app.env).timezone
         warn(
             Subtype.TRANSLATION,
             f"the {app.config.language} translation of {docname} is older than its "
@@ -135,7 +127,7 @@ def notice(app: Sphinx, outdated: Outdated) -> nodes.container:
     fmt = config.html_last_updated_fmt or None
 
     def date(timestamp: int) -> str:
-        return format_for_readers(timestamp, config.policy_timezone, fmt, config.language)
+        return format_for_readers(timestamp, settings(app.env).timezone, fmt, config.language)
 
     text = str(_(
         "This translation is older than the original, which was last changed on "

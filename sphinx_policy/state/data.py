@@ -29,7 +29,7 @@ from ..data.parse import ParsedData
 from ..data.source import DataFileError, DataSource, WorkingTreeSource, normalise_relpath
 from ..data.validate import Problem
 from ..diagnostics import warn
-from .domain import PAGE_KEY, SOURCE_KEY, shared, state
+from .domain import PAGE_KEY, SOURCE_KEY, settings, shared, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -99,12 +99,12 @@ def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
     """The project's data (``policy_data_files``) from the current source, parsed once
     per build: in ``builder-inited``, in the main process, before read workers fork."""
     source = current_source(env)
-    key = (source.label, str(env.srcdir), tuple(env.config.policy_data_files))
+    key = (source.label, str(env.srcdir), tuple(settings(env).data_files))
     loaded = shared(env).project_data
     if refresh:
         clear_blob_cache()
     if refresh or key not in loaded:
-        loaded[key] = load_project_data(source, list(env.config.policy_data_files))
+        loaded[key] = load_project_data(source, list(settings(env).data_files))
     return cast(LoadedData, loaded[key])
 
 
@@ -131,7 +131,7 @@ def current_source(env: BuildEnvironment) -> DataSource:
     source = env.temp_data.get(SOURCE_KEY)
     if source is not None:
         return source
-    return WorkingTreeSource(Path(env.srcdir), env.config.policy_data_max_bytes)
+    return WorkingTreeSource(Path(env.srcdir), settings(env).data_max_bytes)
 
 
 def inside_project(relpath: str) -> str | None:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import Domain
 
+from ..config import PolicyConfig
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -73,6 +75,8 @@ class BuildShared:
     repositories: Any = None
     #: (source label, srcdir, patterns) -> the project's parsed data.
     project_data: dict[tuple[str, str, tuple[str, ...]], Any] = field(default_factory=dict)
+    #: The checked ``policy_*`` settings.
+    settings: PolicyConfig | None = None
     #: Set by the archive while an old revision is parsed or written.
     archived: ArchivedRevision | None = None
     #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
@@ -138,6 +142,15 @@ def archiving(env: BuildEnvironment, revision: ArchivedRevision) -> Iterator[Non
         yield
     finally:
         shared(env).archived = None
+
+
+def settings(env: BuildEnvironment) -> PolicyConfig:
+    """The build's ``policy_*`` settings, checked, as the typed dataclass (made once per
+    build, from the values ``config-inited`` left)."""
+    build = shared(env)
+    if build.settings is None:
+        build.settings = PolicyConfig.from_sphinx(env.config)
+    return build.settings
 
 
 def setup_domain(app: Sphinx) -> None:

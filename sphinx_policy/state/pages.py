@@ -6,15 +6,16 @@ import fnmatch
 import json
 from typing import TYPE_CHECKING
 
+from .domain import settings
+
 if TYPE_CHECKING:
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 
-def is_policy(env: BuildEnvironment, config: Config, docname: str) -> bool:
+def is_policy(env: BuildEnvironment, docname: str) -> bool:
     """A policy page: its docname matches ``policy_pages``, or its front matter has a
     ``policy:`` key that is not false (MyST stores nested front matter as JSON text)."""
-    if any(fnmatch.fnmatchcase(docname, pattern) for pattern in config.policy_pages):
+    if any(fnmatch.fnmatchcase(docname, pattern) for pattern in settings(env).pages):
         return True
     metadata = env.metadata.get(docname, {})
     if "policy" not in metadata:

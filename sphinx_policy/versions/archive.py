@@ -52,7 +52,7 @@ from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
 from ..state.data import forget_project_data, project_data
-from ..state.domain import ArchivedRevision, archived_revision, archiving
+from ..state.domain import ArchivedRevision, archived_revision, archiving, settings
 from ..version import __version__
 from .parallel import commit_runs, page_shares, parallel_processes, run_in_processes
 from .publish import feed_link, write_feed, write_manifest
@@ -455,7 +455,7 @@ class RevisionRenderer:
             )
             return None
         # Without an effective date, the revision shows the catalogs of its commit's day.
-        day = to_datetime(record.timestamp, app.config.policy_timezone).date()
+        day = to_datetime(record.timestamp, settings(app.env).timezone).date()
         with self._reading(record.docname, old_srcdir) as parsed, archiving(
             env, ArchivedRevision(record.docname, record.sha, record.timestamp, day, old_srcdir)
         ):
@@ -542,7 +542,7 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
 def _date_text(app: Sphinx, record: RevisionRecord) -> str:
     return format_for_readers(
         record.timestamp,
-        app.config.policy_timezone,
+        settings(app.env).timezone,
         app.config.html_last_updated_fmt or None,
         app.config.language,
     )
@@ -627,7 +627,7 @@ def _context(
     navigation: _Navigation | None = None,
 ) -> dict[str, Any]:
     metatags = (
-        '<meta name="robots" content="noindex" />\n' if app.config.policy_archive_noindex else ""
+        '<meta name="robots" content="noindex" />\n' if settings(app.env).archive_noindex else ""
     )
     context: dict[str, Any] = {
         "title": escape(title),
@@ -712,7 +712,7 @@ class _CachedBlocks(Mapping[str, list[Block]]):
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: archived versions and diffs not rendered before."""
-    if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
     records = all_revisions(app.env)
     if not records:

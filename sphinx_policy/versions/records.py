@@ -16,9 +16,9 @@ from ..locale import _
 from ..state.domain import state
 
 if TYPE_CHECKING:
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
+    from ..config import PolicyConfig
     from ..git.index import HistoryIndex
 
 
@@ -103,11 +103,11 @@ def trailer_values(trailers: Iterable[tuple[str, str]], key: str) -> list[str]:
 
 
 def summary_and_kind(
-    trailers: Iterable[tuple[str, str]], config: Config
+    trailers: Iterable[tuple[str, str]], config: PolicyConfig
 ) -> tuple[str | None, str | None]:
     trailers = list(trailers)
-    summaries = trailer_values(trailers, config.policy_summary_trailer)
-    kinds = [v.lower() for v in trailer_values(trailers, config.policy_type_trailer)]
+    summaries = trailer_values(trailers, config.summary_trailer)
+    kinds = [v.lower() for v in trailer_values(trailers, config.type_trailer)]
     kind = MATERIAL if MATERIAL in kinds else (EDITORIAL if EDITORIAL in kinds else None)
     return (" ".join(summaries) if summaries else None), kind
 

@@ -17,6 +17,7 @@ from ..git.headlines import generated, headline
 from ..git.index import HistoryIndex
 from ..history.dates import representable
 from ..history.page_dates import Repositories, dependencies, repositories, shallow_fix
+from ..state.domain import settings
 from ..state.pages import is_policy
 from .changelog import changelog_pages
 from .records import RevisionRecord, all_revisions, brought_in, request_titles, summary_and_kind
@@ -43,7 +44,7 @@ def page_revisions(
     merged = index.files(rels)
     exists_at = _existence(index, source)
     skipped = False
-    keys = (app.config.policy_summary_trailer, app.config.policy_type_trailer)
+    keys = (settings(app.env).summary_trailer, settings(app.env).type_trailer)
     # Generated subjects ("Merge pull request #12 from janedoe/patch-1") are never shown:
     # the request's title on the first line of the body stands in (one git process).
     titles = request_titles(env, index, [
@@ -69,7 +70,7 @@ def page_revisions(
         # The source's path at this commit, even when the revision is a data file's and
         # the page was renamed since (pure renames are not revisions of their own).
         current_path = index.path_at(source, commit.sha)
-        summary, kind = summary_and_kind(commit.trailers, app.config)
+        summary, kind = summary_and_kind(commit.trailers, settings(app.env))
         title, gitlab = titles.get(commit.sha, (None, None))
         subject, reference = headline(commit.subject, title, gitlab=gitlab)
         if len(commit.parents) > 1 and (summary is None or not subject):
@@ -79,7 +80,7 @@ def page_revisions(
                                  [index.path_at(rel, commit.sha) for rel in rels])
             if summary is None:
                 summary, brought_kind = summary_and_kind(
-                    (t for _, trailers in brought for t in trailers), app.config)
+                    (t for _, trailers in brought for t in trailers), settings(app.env))
                 kind = kind or brought_kind
             if not subject:
                 subject, reference = headline(
@@ -106,7 +107,7 @@ def page_revisions(
             f"revision(s), not the older ones. Fix: {shallow_fix()}",
             location=docname,
         )
-    limit = app.config.policy_archive_limit
+    limit = settings(app.env).archive_limit
     if records and merged.complete and not skipped and not (limit and len(records) > limit):
         records[-1] = records[-1]._replace(first=True)  # its diff shows the whole text as new
     return tuple(records[:limit] if limit else records)
@@ -133,10 +134,10 @@ def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
 def refresh_revisions(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: the revisions of every policy page; return the pages to re-write."""
     revisions: dict[str, tuple[RevisionRecord, ...]] = {}
-    if app.config.policy_git:
+    if settings(app.env).git:
         repos = repositories(app)
         for docname in sorted(env.found_docs):
-            if is_policy(env, app.config, docname):
+            if is_policy(env, docname):
                 revisions[docname] = page_revisions(
                     app, env, repos, docname, dependencies(app, env, docname))
     stored = all_revisions(env)

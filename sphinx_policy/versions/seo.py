@@ -36,6 +36,7 @@ from ..data.vocabulary import ROLE_LABELS
 from ..history.dates import iso
 from ..history.page_dates import page_date
 from ..state.data import data_files_of, project_data
+from ..state.domain import settings
 from ..state.pages import is_policy
 from .records import all_revisions, revisions_of
 
@@ -70,7 +71,7 @@ def _page_organisation(app: Sphinx, docname: str) -> Organisation | None:
     own = sorted(set(data_files_of(app.env).get(docname, ())) - set(loaded.files))
     if not own:
         return loaded.data.organisation
-    source = WorkingTreeSource(app.env.srcdir, app.config.policy_data_max_bytes)
+    source = WorkingTreeSource(app.env.srcdir, settings(app.env).data_max_bytes)
     parts = list(loaded.parts)
     for relpath in own:
         part = read_part(source, relpath, [])  # problems were reported at the directives
@@ -137,9 +138,9 @@ def organisation_jsonld(org: Organisation) -> dict[str, Any] | None:
 def page_jsonld(app: Sphinx, pagename: str) -> dict[str, Any] | None:
     """The JSON-LD object of a policy page, or None when the page is not one."""
     env, config = app.env, app.config
-    if pagename not in env.found_docs or not is_policy(env, config, pagename):
+    if pagename not in env.found_docs or not is_policy(env, pagename):
         return None
-    tz = config.policy_timezone
+    tz = settings(env).timezone
     page: dict[str, Any] = {"@context": "https://schema.org", "@type": "WebPage"}
     title = env.titles.get(pagename)
     if title is not None:
@@ -151,10 +152,10 @@ def page_jsonld(app: Sphinx, pagename: str) -> dict[str, Any] | None:
     if config.language:
         page["inLanguage"] = config.language.replace("_", "-")
     date = page_date(env, pagename)
-    if config.policy_git and date is not None and date.timestamp is not None:
+    if settings(env).git and date is not None and date.timestamp is not None:
         page["dateModified"] = iso(date.timestamp, tz)
     revisions = revisions_of(env, pagename)
-    if config.policy_git and revisions and revisions[-1].first:
+    if settings(env).git and revisions and revisions[-1].first:
         page["datePublished"] = iso(revisions[-1].timestamp, tz)
     org = _page_organisation(app, pagename)
     publisher = organisation_jsonld(org) if org is not None else None
@@ -184,8 +185,8 @@ def exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
     config = app.config
     if (
         "sphinx_sitemap" not in app.extensions
-        or not config.policy_archives
-        or not config.policy_archive_noindex
+        or not settings(env).archives
+        or not settings(env).archive_noindex
     ):
         return
     current = list(config.sitemap_excludes or [])

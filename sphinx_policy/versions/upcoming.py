@@ -25,6 +25,7 @@ from docutils import nodes
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
+from ..state.domain import settings
 from .archive import ARCHIVE_BUILDERS, RevisionRenderer, rebase_links
 from .effective import published_day, remember_effective_dates, revision_effective, upcoming
 from .records import RevisionRecord, all_revisions
@@ -37,10 +38,10 @@ if TYPE_CHECKING:
 
 def check_notice_periods(app: Sphinx, env: BuildEnvironment) -> None:
     """env-updated: a material change announced fewer than policy_notice_days ahead."""
-    days = app.config.policy_notice_days
+    days = settings(app.env).notice_days
     if not days:
         return
-    timezone = app.config.policy_timezone
+    timezone = settings(app.env).timezone
     for docname, revisions in sorted(all_revisions(env).items()):
         for record in revisions:
             if not record.material:
@@ -90,9 +91,9 @@ def notice_node(app: Sphinx, pagename: str, record: RevisionRecord,
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages (after the archives): a page whose newest revision is not yet
     in force is written again, as the version in force with the notice on top."""
-    if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
-    timezone = app.config.policy_timezone
+    timezone = settings(app.env).timezone
     pending = {}
     for docname in sorted(all_revisions(app.env)):
         found = upcoming(app.env, docname, timezone)
