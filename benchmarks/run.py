@@ -115,7 +115,7 @@ class Profile:
 
 PROFILES = {
     "full": Profile(
-        "full", 200, 5000, ((200, 5000), (1000, 20000)), 5, 7,
+        "full", 200, 5000, ((200, 5000), (1000, 20000)), 3, 5,
         scale=Scale(pages=60, years=20, commits=1170, revisions=2000, repeat=1),
     ),
     "smoke": Profile(
