@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 
 from ..data.parse import parse_data
 from ..data.source import DataFileError
 from ..diagnostics import Subtype, warn
+from ..directives.in_force import build_date
 from ..history.dates import format_for_readers, to_datetime
 from ..history.index import GitUnavailable, run_git
 from ..locale import _
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 ENV_EFFECTIVE = "policy_effective_dates"  # "<sha>:<path>" -> "YYYY-MM-DD" or None
+#: docname -> the commit of the version in force that the page shows while its newest
+#: revision waits for its effective date (as of the last build).
+ENV_SHOWN = "policy_upcoming_shown"
 
 
 def _front_matter_effective(text: str) -> dt.date | None:
@@ -84,11 +88,55 @@ def published_day(record: RevisionRecord, timezone: str) -> dt.date:
 
 
 def build_day(timezone: str) -> dt.date:
-    """Today in ``timezone``, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return to_datetime(int(epoch), timezone).date()
-    return dt.datetime.now(dt.UTC).astimezone(to_datetime(0, timezone).tzinfo).date()
+    """Today in ``timezone``, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds):
+    the same day the catalogs of undated pages are chosen by."""
+    return build_date(timezone)
+
+
+def in_force_from(env: BuildEnvironment, record: RevisionRecord, timezone: str) -> dt.date:
+    """The first day the revision's text applied: its effective date, or the day it was
+    published when it gives none, or an earlier one (a text applies once it is public)."""
+    published = published_day(record, timezone)
+    effective = revision_effective(env, record)
+    return max(effective, published) if effective is not None else published
+
+
+#: What an archived revision's banner says of it (:func:`archive_status`).
+UPCOMING, IN_FORCE, SUPERSEDED, NEVER_IN_FORCE = "upcoming", "in-force", "superseded", "never"
+
+
+class ArchiveStatus(NamedTuple):
+    """Whether a revision is, was or will be in force on the build date: ``kind`` (one of
+    the four above), the day it took or takes effect, and the day a newer revision
+    replaced or replaces it (None while none does)."""
+
+    kind: str
+    start: dt.date
+    until: dt.date | None
+
+    def key(self) -> list[str | None]:
+        """A JSON value that changes exactly when the banner's statement changes."""
+        return [self.kind, self.start.isoformat(), self.until.isoformat() if self.until else None]
+
+
+def archive_status(env: BuildEnvironment, revisions: Sequence[RevisionRecord], index: int,
+                   timezone: str, today: dt.date) -> ArchiveStatus:
+    """The status of ``revisions[index]`` (newest first) on ``today``.
+
+    A revision applies from :func:`in_force_from` until the first day a newer one
+    applies. One announced for a later day and replaced before that day was never in
+    force. The same rule picks the version a policy page shows (:func:`upcoming`).
+    """
+    record = revisions[index]
+    start = in_force_from(env, record, timezone)
+    until = min((in_force_from(env, r, timezone) for r in revisions[:index]), default=None)
+    if until is not None and until <= start and start > published_day(record, timezone):
+        return ArchiveStatus(NEVER_IN_FORCE, start, until)
+    if start > today:
+        return ArchiveStatus(UPCOMING, start, until)
+    if until is not None and until <= today:
+        return ArchiveStatus(SUPERSEDED, start, until)
+    return ArchiveStatus(IN_FORCE, start, until)
 
 
 def upcoming(env: BuildEnvironment, docname: str, timezone: str
@@ -133,7 +181,8 @@ def check_notice_periods(app: Sphinx, env: BuildEnvironment) -> None:
                      location=docname)
 
 
-def _date(app: Sphinx, day: dt.date) -> str:
+def reader_date(app: Sphinx, day: dt.date) -> str:
+    """A day as readers see dates (the date format and language of the build)."""
     moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
     return format_for_readers(int(moment.timestamp()), "UTC",
                               app.config.html_last_updated_fmt or None, app.config.language)
@@ -145,7 +194,7 @@ def notice_node(app: Sphinx, pagename: str, record: RevisionRecord,
     builder: Any = app.builder
     box = nodes.container(classes=["policy-upcoming-notice", "admonition", "note"])
     para = nodes.paragraph()
-    text = str(_("An updated version of this policy takes effect on %s.")) % _date(app, effective)
+    text = str(_("An updated version of this policy takes effect on %s.")) % reader_date(app, effective)
     para += nodes.strong(text, text)
     para += nodes.Text(" ")
     link = str(_("Read the updated version"))
@@ -200,6 +249,23 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         renderer.close()
 
 
+def pages_that_switch(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-updated: the pages that showed the version in force under a notice in the last
+    build and show their newest revision now (the build date reached its effective
+    date). Sphinx would not write them again, since their source did not change; they
+    are returned to be written. (Pages still waiting are written by :func:`collect_pages`
+    in every build.)"""
+    previous: dict[str, str] = getattr(env, ENV_SHOWN, None) or {}
+    current = {}
+    for docname in sorted(all_revisions(env)):
+        found = upcoming(env, docname, app.config.policy_timezone)
+        if found is not None and found[2] is not None:
+            current[docname] = found[2].sha
+    setattr(env, ENV_SHOWN, current)
+    return sorted(d for d in previous if d not in current and d in env.found_docs)
+
+
 def setup_upcoming(app: Sphinx) -> None:
     app.connect("env-updated", check_notice_periods, priority=900)
+    app.connect("env-updated", pages_that_switch, priority=900)
     app.connect("html-collect-pages", collect_pages, priority=600)
