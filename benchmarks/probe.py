@@ -7,7 +7,9 @@ by the ``SPHINX_POLICY_BENCH_PROBE`` environment variable:
 * ``read``: the documents Sphinx (re-)read, as passed to ``env-before-read-docs``
   (connected last, so after every extension that adds or removes documents);
 * ``written``: the documents whose HTML page was written (``html-page-context``);
-* ``archives`` and ``diffs``: the archived versions and diff pages written;
+* ``archives`` and ``diffs``: the archived versions (parsed from their commit) and diff
+  pages written; ``banners``: archived versions written again only because what their
+  banner says changed (a newer revision replaced them), from their kept body;
 * ``found``: how many documents the project has;
 * ``buildinfo_mismatch``: whether Sphinx found its ``.buildinfo`` out of date (it then
   re-writes every page; a diagnostic for unexpected re-writes).
@@ -21,7 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-_STATE: dict[str, Any] = {"read": [], "written": [], "archives": 0, "diffs": 0, "other": 0}
+_STATE: dict[str, Any] = {"read": [], "written": [], "archives": 0, "diffs": 0, "banners": 0,
+                          "other": 0}
 _STARTED = time.time()
 
 
@@ -32,8 +35,10 @@ def _before_read(app: Any, env: Any, docnames: list[str]) -> None:
 def _page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if pagename in app.env.found_docs:
         _STATE["written"].append(pagename)
+    elif "/versions/" in pagename and pagename.endswith("-diff"):
+        _STATE["diffs"] += 1
     elif "/versions/" in pagename:
-        _STATE["diffs" if pagename.endswith("-diff") else "archives"] += 1
+        _STATE["banners" if context.get("policy_archive_banner_only") else "archives"] += 1
     else:
         _STATE["other"] += 1
 

@@ -383,6 +383,7 @@ def build(site: Site, conf: Path, out: Path, work: Path, label: str) -> dict[str
         "written": len(seen["written"]),
         "archives": seen["archives"],
         "diffs": seen["diffs"],
+        "banners": seen.get("banners", 0),
         "found": seen["found"],
         "written_docs": seen["written"] if len(seen["written"]) <= 50 else None,
         "buildinfo_mismatch": seen.get("buildinfo_mismatch"),
@@ -567,6 +568,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                 "written": runs[-1]["written"],
                 "archives": runs[-1]["archives"],
                 "diffs": runs[-1]["diffs"],
+                "banners": runs[-1]["banners"],
                 "found": runs[-1]["found"],
                 "warnings": sorted({w for r in runs for w in r["warnings"]}),
             }
@@ -689,7 +691,8 @@ def budgets(
             continue
         add(
             f"Archived versions rendered, {scenario} rebuild (only new revisions)",
-            f"{row['archives']} versions, {row['diffs']} diffs",
+            f"{row['archives']} versions, {row['diffs']} diffs "
+            f"({row.get('banners', 0)} replaced versions written again with a new banner)",
             f"= {new}, {new}",
             row["archives"] == new and row["diffs"] == new,
         )

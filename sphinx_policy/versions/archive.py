@@ -739,8 +739,10 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             yield _archive_page(app, cache, record, status[record.archive], body, navigation)
         for record in redate:
             entry = cache.pages[record.archive]
-            yield _archive_page(app, cache, record, status[record.archive], entry["body"],
-                                navigation)
+            page = _archive_page(app, cache, record, status[record.archive], entry["body"],
+                                 navigation)
+            page[1]["policy_archive_banner_only"] = True  # not parsed again
+            yield page
         for _docname, revisions in sorted(records.items()):
             blocks = {
                 r.sha: [Block(k, t) for k, t in cache.pages[r.archive]["blocks"]]
