@@ -60,7 +60,8 @@ def test_every_law_has_a_catalog_of_cited_requirements() -> None:
             assert item.citation and item.requires and item.source.startswith("https://")
             assert short in item.citation or "Cal. Civ. Code" in item.citation \
                 or "CCR" in item.citation, item
-            assert item.verified_on is None  # nothing was checked against the official text
+            # Nothing was checked against the official text; each says what is unchecked.
+            assert item.verified_on is None and item.verification_note, item
 
 
 def test_the_articles_the_issue_names_are_in_the_catalogs() -> None:
@@ -77,9 +78,24 @@ def test_the_articles_the_issue_names_are_in_the_catalogs() -> None:
         assert f"s18(1)({letter})" in popia
     ccpa = " ".join(citations("ccpa"))
     assert "§1798.100(a)" in ccpa and "§7012(e)" in ccpa and "§7011(e)(4)" in ccpa
-    assert any(c.startswith("Art. 9, I ") for c in citations("lgpd"))
-    assert any("4.8.2" in c for c in citations("pipeda"))
-    assert any(c.startswith("Art. 19(2)") for c in citations("fadp"))
+    lgpd = {c.removesuffix(" LGPD").removeprefix("Art. 9, ") for c in citations("lgpd")}
+    assert lgpd == {"I", "II", "III and IV", "V", "VI", "VII"}
+    assert {c.removeprefix("PIPEDA Sch. 1, 4.8.2") for c in citations("pipeda")} == {
+        "(a)", "(b)", "(c)", "(d)", "(e)"}
+    assert citations("fadp") == {"Art. 19(2)(a) FADP", "Art. 19(2)(b) FADP",
+                                 "Art. 19(2)(c) FADP", "Art. 19(3) FADP", "Art. 19(4) FADP",
+                                 "Art. 21(1) FADP"}
+
+
+def test_the_uk_gdpr_items_say_what_the_uk_text_says() -> None:
+    """Not a copy of the GDPR's: the Commissioner, a UK representative, adequacy
+    regulations; the unchecked parts are named."""
+    items = {r.id: r for r in load_requirements()["uk-gdpr"]}
+    assert "Information Commissioner" in items["complaint"].requires
+    assert "supervisory authority" not in items["complaint"].requires
+    assert "United Kingdom" in items["representative"].requires
+    assert "adequacy regulations" in items["transfers"].requires
+    assert "Data (Use and Access) Act 2025" in (items["complaint"].verification_note or "")
 
 
 # -- removing each item gives exactly one warning ------------------------------------------
@@ -131,6 +147,10 @@ def _remove(raw: dict[str, Any], requirement: Requirement) -> dict[str, Any] | N
     if requirement.check == "recipients":
         raw.pop("recipients")
         return raw
+    if requirement.check == "recipient-roles":
+        for recipient in raw["recipients"]:
+            recipient.pop("role", None)
+        return raw
     if requirement.check == "transfers":
         for activity in raw["processing"]:
             for transfer in activity.get("transfers", []):
@@ -148,7 +168,8 @@ def _remove(raw: dict[str, Any], requirement: Requirement) -> dict[str, Any] | N
     if requirement.check == "rights-exercise":
         raw["rights"].pop("exercise")
         return raw
-    return None  # rights, complaint: from the catalog; last-updated: from git
+    # rights, complaint: from the catalog; last-updated: from git; published: the policy
+    return None
 
 
 def _cases(raw: dict[str, Any], law: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -195,7 +216,7 @@ def test_removing_each_item_per_law_gives_exactly_one_warning(law: str) -> None:
     assert _missing(raw, law) == []
     cases = dict(_cases(raw, law))
     data_checked = {r.key for r in load_requirements()[law]
-                    if r.check not in ("rights", "complaint", "last-updated")}
+                    if r.check not in ("rights", "complaint", "last-updated", "published")}
     assert set(cases) == data_checked  # every item the data gives is removed once
     for key, removed in cases.items():
         messages = _missing(removed, law)
@@ -319,7 +340,7 @@ def test_the_check_can_be_turned_off_and_skips_pages_that_are_not_privacy_notice
     assert policy_warnings(_build(make_app, src)) == []
 
 
-def test_the_checklist_links_each_requirement_to_its_section(
+def test_the_checklist_links_each_requirement_to_the_element_that_meets_it(
         tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
     src = copy_root("disclosures", tmp_path / "root")
     app = _build(make_app, src)
@@ -333,9 +354,26 @@ def test_the_checklist_links_each_requirement_to_its_section(
         "Art. 19(2)(c) FADP": "Who receives it",
         "Art. 19(3) FADP": "What we collect",
         "Art. 19(4) FADP": "What we collect",
+        "Art. 21(1) FADP": "What we do not do",
     }
-    links = {a.get_text(): a["href"] for a in table.select("a")}
-    assert links["Who receives it"] == "privacy.html#who-receives-it"
+    # Each link goes to the element on the policy page that carries the fact.
+    policy = soup_of(app, "privacy")
+    targets = {}
+    for row in table.select("tbody tr"):
+        href = row.select_one("a")["href"]
+        page, _, anchor = href.partition("#")
+        assert page == "privacy.html" and anchor, href
+        element = policy.find(id=anchor)
+        assert element is not None, href
+        targets[row.select("td")[1].get_text(strip=True)] = element
+    assert "policy-contact" in targets["Art. 19(2)(a) FADP"]["class"]
+    assert "Example Services AG" in text(targets["Art. 19(2)(a) FADP"])
+    assert "policy-processing-table" in targets["Art. 19(2)(b) FADP"]["class"]
+    assert "policy-recipients" in targets["Art. 19(2)(c) FADP"]["class"]
+    assert "Example Hosting Ltd" in text(targets["Art. 19(2)(c) FADP"])
+    statement = targets["Art. 21(1) FADP"]
+    assert statement.name == "li" and "automated" in text(statement).lower()
+    assert len(statement.find_parent("ul").find_all("li", recursive=False)) == 3
 
     raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
     raw["processing"][1].pop("data")
@@ -354,7 +392,7 @@ def test_sphinx_policy_check_reports_the_same_as_the_build(
     assert cli_main(["check", str(src), "--json"]) == 0
     raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
     raw["processing"][0].pop("retention")
-    raw["not_done"] = [{"practice": "special-category"}]
+    raw["not_done"] = [{"practice": "special-category"}, {"practice": "automated-decisions"}]
     (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
     capsys.readouterr()
     assert cli_main(["check", str(src), "--json", "-q"]) == 1

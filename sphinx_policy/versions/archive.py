@@ -65,6 +65,7 @@ from ..history.index import BlobReader, tree_entries
 from ..locale import _
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions
+from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 from .upcoming import (
     IN_FORCE,
     NEVER_IN_FORCE,
@@ -75,7 +76,6 @@ from .upcoming import (
     build_day,
     reader_date,
 )
-from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

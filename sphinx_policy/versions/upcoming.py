@@ -17,7 +17,6 @@ the commit that published it gets a ``policy.notice`` warning.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -194,7 +193,8 @@ def notice_node(app: Sphinx, pagename: str, record: RevisionRecord,
     builder: Any = app.builder
     box = nodes.container(classes=["policy-upcoming-notice", "admonition", "note"])
     para = nodes.paragraph()
-    text = str(_("An updated version of this policy takes effect on %s.")) % reader_date(app, effective)
+    text = str(_("An updated version of this policy takes effect on %s.")) % reader_date(
+        app, effective)
     para += nodes.strong(text, text)
     para += nodes.Text(" ")
     link = str(_("Read the updated version"))
