@@ -427,3 +427,18 @@ def test_archived_revisions_are_not_checked_again(
     assert_no_traceback(app)
     assert policy_warnings(app) == []
     assert len(list((app.outdir / "index" / "versions").glob("*-diff.html"))) == 2
+
+
+def test_the_checklist_speaks_the_language_of_the_build(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """The requirement sentences are catalog text, translated with the law as context
+    (the FADP's own German terms: Bearbeitungszweck, automatisierte Einzelentscheidungen)."""
+    src = copy_root("disclosures", tmp_path / "root")
+    app = make_app("html", srcdir=src, freshenv=True, confoverrides={"language": "de"})
+    app.build()
+    assert_no_traceback(app)
+    table = only_table(main(soup_of(app, "checklist")))
+    found = {row[1]: row[0] for row in rows(table)}
+    assert found["Art. 19(2)(b) FADP"] == "Der Bearbeitungszweck"
+    assert "automatisierte Einzelentscheidungen" in found["Art. 21(1) FADP"]
+    assert found["Art. 19(2)(a) FADP"].startswith("Die Identität und die Kontaktdaten")

@@ -222,3 +222,13 @@ def test_a_version_replaced_before_it_took_effect_says_so(
     assert "It was to take effect on April 1, 2026, but was replaced before then" in banner
     assert "in force" not in banner
     assert "We keep your data for 18 months." in text(main(soup_of(app, "privacy")))
+
+
+def test_the_banners_are_translated(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    upcoming, first = _archives(site)
+    app = _build_on(build, monkeypatch, site, "2026-03-15", language="de")
+    assert "Diese Fassung tritt am 1. April 2026 in Kraft" in _banner(app, upcoming)
+    app = _build_on(build, monkeypatch, site, "2026-04-01", language="de")
+    assert "Sie galt vom 1. Januar 2026 bis zum 1. April 2026" in _banner(app, first)
