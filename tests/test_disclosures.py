@@ -46,6 +46,9 @@ DOCS = Path(__file__).parent.parent / "docs"
 EXAMPLES = {"fynbos-digital": "gdpr", "karoo-cyber-works": "popia",
             "medway-alarm-services": "uk-gdpr"}
 ROOT_LAWS = ("ccpa", "lgpd", "pipeda", "fadp")
+#: Checks no data key answers: the rights and the complaint come from the law's catalog,
+#: the date from git, and the published policy is itself the information.
+NOT_FROM_DATA = ("rights", "complaint", "last-updated", "published")
 
 
 # -- the catalogs ------------------------------------------------------------------------
@@ -201,6 +204,10 @@ def test_removing_each_item_from_an_example_gives_exactly_one_warning(
     assert _missing(raw, law) == []
     cases = list(_cases(raw, law))
     assert len(cases) >= 6, cases  # the examples give many items each
+    # Every item the example's data gives is removed once.
+    assert {key for key, _removed in cases} == {
+        o.requirement.key for o in evaluate(_data(raw), law, dated=True)
+        if o.status == MET and o.requirement.check not in NOT_FROM_DATA}
     for key, removed in cases:
         requirement = next(r for r in load_requirements()[law] if r.key == key)
         messages = _missing(removed, law)
@@ -216,7 +223,7 @@ def test_removing_each_item_per_law_gives_exactly_one_warning(law: str) -> None:
     assert _missing(raw, law) == []
     cases = dict(_cases(raw, law))
     data_checked = {r.key for r in load_requirements()[law]
-                    if r.check not in ("rights", "complaint", "last-updated", "published")}
+                    if r.check not in NOT_FROM_DATA}
     assert set(cases) == data_checked  # every item the data gives is removed once
     for key, removed in cases.items():
         messages = _missing(removed, law)
@@ -256,9 +263,24 @@ def _example_project(tmp_path: Path, example: str) -> Path:
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_the_complete_examples_build_without_a_warning(
-        tmp_path: Path, make_app: Callable[..., SphinxTestApp], example: str) -> None:
-    app = _build(make_app, _example_project(tmp_path, example))
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp], example: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    src = _example_project(tmp_path, example)
+    app = _build(make_app, src)
     assert policy_warnings(app) == []
+    assert cli_main(["check", str(src), "--json", "-q"]) == 0
+    # One item removed: one warning, and sphinx-policy check reports the same one.
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["processing"][0].pop("purposes")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    capsys.readouterr()
+    assert cli_main(["check", str(src), "--json", "-q"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    app = _build(make_app, src)
+    built = [line.split(": WARNING: ", 1)[1].removesuffix(" [policy.completeness]")
+             for line in warnings(app).splitlines() if "[policy." in line]
+    assert len(built) == 1, built
+    assert [f["message"] for f in findings] == built
 
 
 def test_a_missing_item_is_a_warning_at_the_activity_naming_law_article_and_key(
