@@ -21,6 +21,10 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from ..data.collector import data_files_of
 from ..diagnostics import Subtype, logger, warn
+from ..git.errors import GitError, GitUnavailable
+from ..git.headlines import generated, headline
+from ..git.index import HistoryIndex, build_index
+from ..git.records import FileHistory, Revision
 from ..versions.changelog import changelog_pages
 from ..versions.records import (
     RevisionRecord,
@@ -31,8 +35,6 @@ from ..versions.records import (
     summary_and_kind,
 )
 from .dates import PageDate, representable
-from .headlines import generated, headline
-from .index import FileHistory, GitError, GitUnavailable, HistoryIndex, Revision, build_index
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -19,9 +19,9 @@ from docutils import nodes
 from sphinx.util.i18n import docname_to_domain
 
 from ..diagnostics import Subtype, warn
+from ..git.index import HistoryIndex
 from ..locale import _
 from .dates import format_for_readers, representable
-from .index import HistoryIndex
 from .store import Repositories, page_date
 
 if TYPE_CHECKING:

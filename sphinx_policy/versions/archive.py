@@ -60,8 +60,8 @@ from ..compat import parse_source
 from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
 from ..directives.in_force import REVISION_DAY_KEY
+from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
-from ..history.index import BlobReader, tree_entries
 from ..locale import _
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions

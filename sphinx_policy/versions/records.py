@@ -13,14 +13,14 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..history.headlines import body_title, generated, gitlab_request
+from ..git.headlines import body_title, generated, gitlab_request
 from ..locale import _
 
 if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from ..history.index import HistoryIndex
+    from ..git.index import HistoryIndex
 
 ENV_REVISIONS = "policy_revisions"  # docname -> tuple[RevisionRecord, ...], newest first
 
@@ -33,7 +33,7 @@ class RevisionRecord(NamedTuple):
     sha: str
     timestamp: int
     offset: int
-    #: The commit's headline as readers may see it (:func:`..history.headlines.headline`):
+    #: The commit's headline as readers may see it (:func:`..git.headlines.headline`):
     #: never a generated merge subject; "" when nothing is fit to show.
     subject: str
     summary: str | None  # from the summary trailer; None when the commit has none
@@ -180,7 +180,7 @@ def request_titles(
     env: BuildEnvironment, index: HistoryIndex, shas: Iterable[str]
 ) -> dict[str, tuple[str | None, int | None]]:
     """``(title, GitLab merge request)`` of commits by sha, among them those of ``shas``:
-    the first line of the body when it is a title (:func:`..history.headlines.body_title`)
+    the first line of the body when it is a title (:func:`..git.headlines.body_title`)
     and the request a GitLab merge names. One git process for the commits no earlier
     build asked about; kept on the environment as only these, for a body may name people
     (Approved-by)."""

@@ -26,8 +26,9 @@ from ..data.parse import parse_data
 from ..data.source import DataFileError
 from ..diagnostics import Subtype, warn
 from ..directives.in_force import build_date
+from ..git.errors import GitUnavailable
+from ..git.runner import run_git
 from ..history.dates import format_for_readers, to_datetime
-from ..history.index import GitUnavailable, run_git
 from ..locale import _
 from .records import RevisionRecord, all_revisions
 
