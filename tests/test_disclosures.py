@@ -464,3 +464,31 @@ def test_the_checklist_speaks_the_language_of_the_build(
     assert found["Art. 19(2)(b) FADP"] == "Der Bearbeitungszweck"
     assert "automatisierte Einzelentscheidungen" in found["Art. 21(1) FADP"]
     assert found["Art. 19(2)(a) FADP"].startswith("Die Identität und die Kontaktdaten")
+
+
+def test_the_checklist_links_the_page_itself_and_the_recipients_roles(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """PIPEDA 4.8.2(d) is met by the published policy (a link to the page); LGPD Art. 9,
+    VI by the recipients' roles (a link to the recipients table), and without a role it
+    is missing, with one warning."""
+    src = copy_root("disclosures", tmp_path / "root")
+    (src / "checklist.md").write_text("# Checklist\n\n:::{disclosure-checklist} privacy\n"
+                                      ":law: pipeda, lgpd\n:::\n", "utf-8")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    table = only_table(main(soup_of(app, "checklist")))
+    links = {row.select("td")[1].get_text(strip=True): row.select_one("a")
+             for row in table.select("tbody tr")}
+    assert links["PIPEDA Sch. 1, 4.8.2(d)"]["href"] == "privacy.html"
+    assert links["PIPEDA Sch. 1, 4.8.2(d)"].get_text() == "Privacy policy"
+    assert links["Art. 9, VI LGPD"]["href"] == "privacy.html#policy-recipients"
+
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["recipients"][0].pop("role")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    app = _build(make_app, src)
+    found = [w for w in policy_warnings(app) if "[policy.completeness]" in w]
+    assert len(found) == 1 and "(Art. 9, VI LGPD)" in found[0], found
+    assert "recipients[].role" in found[0]
+    table = only_table(main(soup_of(app, "checklist")))
+    assert {row[1]: row[2] for row in rows(table)}["Art. 9, VI LGPD"] == "missing"
