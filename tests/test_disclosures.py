@@ -492,3 +492,28 @@ def test_the_checklist_links_the_page_itself_and_the_recipients_roles(
     assert "recipients[].role" in found[0]
     table = only_table(main(soup_of(app, "checklist")))
     assert {row[1]: row[2] for row in rows(table)}["Art. 9, VI LGPD"] == "missing"
+
+
+def test_the_checklist_links_the_contact_block_that_shows_the_fact(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """The accountable person (PIPEDA) is the officer's block, the controller (FADP) the
+    organisation's, whichever comes first on the page."""
+    src = copy_root("disclosures", tmp_path / "root")
+    page = (src / "privacy.md").read_text("utf-8")
+    (src / "privacy.md").write_text(page.replace(
+        "## Contact\n", "## Privacy officer\n\n:::{contact} officer privacy-contact\n:::\n\n"
+        "## Contact\n"), "utf-8")
+    (src / "checklist.md").write_text("# Checklist\n\n:::{disclosure-checklist} privacy\n"
+                                      ":law: pipeda, fadp\n:::\n", "utf-8")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    table = only_table(main(soup_of(app, "checklist")))
+    links = {row.select("td")[1].get_text(strip=True): row.select_one("a")
+             for row in table.select("tbody tr")}
+    policy = soup_of(app, "privacy")
+    officer = policy.find(id=links["PIPEDA Sch. 1, 4.8.2(a)"]["href"].partition("#")[2])
+    controller = policy.find(id=links["Art. 19(2)(a) FADP"]["href"].partition("#")[2])
+    assert links["PIPEDA Sch. 1, 4.8.2(a)"].get_text() == "Privacy officer"
+    assert "Privacy Officer" in text(officer)
+    assert links["Art. 19(2)(a) FADP"].get_text() == "Contact"
+    assert officer is not controller and "Example Services AG" in text(controller)

@@ -17,6 +17,7 @@ from docutils import nodes
 from ..data.model import PolicyData
 from ..data.store import page_data, project_data
 from ..diagnostics import Subtype, warn
+from ..directives.contact import SHOWS_ATTR
 from ..directives.in_force import parsing_archived_revision
 from ..directives.not_done import COMMITMENT_ATTR, label
 from .evaluate import (
@@ -37,11 +38,13 @@ if TYPE_CHECKING:
 #: Attribute of the environment: docname -> one record per requirement of its laws.
 ENV_KEY = "policy_disclosures"
 
-#: Where on the page a check's data is shown: the kinds of directive output, in order.
+#: Where on the page a check's data is shown: the kinds of directive output, in order
+#: (a contact block by what it shows: ``contact:organisation``, ``contact:officer:dpo``,
+#: ``contact:officer`` for any officer).
 SHOWN_BY = {
-    "organisation": ("contact",),
-    "organisation-address": ("contact",),
-    "accountable": ("contact",),
+    "organisation": ("contact:organisation", "contact:office", "contact"),
+    "organisation-address": ("contact:organisation", "contact:office", "contact"),
+    "accountable": ("contact:officer", "contact:organisation", "contact"),
     "officer": ("contact",),
     "activity": ("processing-table",),
     "transfers": ("processing-table",),
@@ -102,10 +105,15 @@ def _anchors(doctree: nodes.document) -> tuple[dict[str, tuple[str, str]],
         section = _section_of(container)
         if section is None:
             continue
-        for kind in (c[len("policy-"):] for c in container["classes"]
-                     if c.startswith("policy-")):
+        names = [c[len("policy-"):] for c in container["classes"] if c.startswith("policy-")]
+        if "contact" in names:
+            shown: list[str] = container.get(SHOWS_ATTR, [])
+            for shows in shown:
+                names += [f"contact:{shows}", f"contact:{shows.partition(':')[0]}"]
+        for kind in names:
             if kind not in kinds:
-                kinds[kind] = (_give_id(doctree, container, f"policy-{kind}"), section[1])
+                kinds[kind] = (_give_id(doctree, container, f"policy-{kind.partition(':')[0]}"),
+                               section[1])
     commitments: dict[str, tuple[str, str]] = {}
     for item in doctree.findall(nodes.list_item):
         name = item.get(COMMITMENT_ATTR)
@@ -140,7 +148,10 @@ def _where(outcome: Outcome, data: PolicyData, sections: dict[str, tuple[str, st
         for item in data.not_done if not in_data else ():
             if item.practice in PRACTICES[check] and (label(item) or "") in commitments:
                 return commitments[label(item) or ""]
-    kinds = SHOWN_BY.get(check.partition(":")[0], ())
+    kind, _, role = check.partition(":")
+    kinds = SHOWN_BY.get(kind, ())
+    if kind == "officer":
+        kinds = (f"contact:officer:{role}", *kinds)
     return next((sections[k] for k in kinds if k in sections), None)
 
 
