@@ -90,7 +90,9 @@ def load_requirements() -> dict[str, tuple[Requirement, ...]]:
             verified = item.get("verified_on")
             if isinstance(verified, str):
                 verified = datetime.date.fromisoformat(verified)
-            note = item.get("verification_note") or raw.get("verification_note")
+            # The item's own note (what is particular to it), then the file's.
+            note = " ".join(str(n) for n in (item.get("verification_note"),
+                                             raw.get("verification_note")) if n)
             if verified is None and not note:
                 raise ValueError(f"disclosures/{entry.name}: {item['id']!r} is unverified "
                                  "and has no verification_note")
