@@ -152,8 +152,9 @@ def upcoming(env: BuildEnvironment, docname: str, timezone: str
     today = build_day(timezone)
     if effective is None or effective <= today:
         return None
-    in_force = next((r for r in revisions[1:]
-                     if (e := revision_effective(env, r)) is None or e <= today), None)
+    # The same rule as the banners' (archive_status): the newest revision already applying.
+    in_force = next((r for r in revisions[1:] if in_force_from(env, r, timezone) <= today),
+                    None)
     return newest, effective, in_force
 
 
