@@ -43,7 +43,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_policy.cli import main
 from sphinx_policy.cli.import_cookies import COLUMNS
-from sphinx_policy.data import store
+from sphinx_policy.data import loading
 from sphinx_policy.data.parse import MAX_NODES, DataSyntaxError, parse_data
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -524,11 +524,11 @@ def parses() -> Iterator[Counter[str]]:
     def count(blob: str, location: str) -> None:
         counts[blob] += 1
 
-    store.PARSE_HOOKS.append(count)
+    loading.PARSE_HOOKS.append(count)
     try:
         yield counts
     finally:
-        store.PARSE_HOOKS.remove(count)
+        loading.PARSE_HOOKS.remove(count)
 
 
 def test_each_data_blob_is_parsed_once_per_build(

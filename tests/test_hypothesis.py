@@ -392,8 +392,8 @@ def overlap_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_overlapping_patterns(overlap_folder: Any, patterns: list[str]) -> None:
     """Patterns that match the same files (twice, through '..', through a link): every file
     is read once, so no cookie is listed twice or "declared twice"."""
+    from sphinx_policy.data.loading import load_project_data
     from sphinx_policy.data.source import WorkingTreeSource
-    from sphinx_policy.data.store import load_project_data
 
     with time_limit():
         loaded = load_project_data(WorkingTreeSource(overlap_folder), patterns)

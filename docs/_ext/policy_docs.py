@@ -621,7 +621,7 @@ class DisclosureCatalog(SphinxDirective):
         from types import SimpleNamespace
 
         from sphinx_policy.disclosures.evaluate import data_key
-        from sphinx_policy.disclosures.requirements import load_requirements
+        from sphinx_policy.catalogs.requirements import load_requirements
 
         items = load_requirements().get(self.arguments[0])
         if items is None:

@@ -353,17 +353,10 @@ def _documents(srcdir: Path, config: Any) -> list[tuple[str, Path]]:
 
 
 def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> Result:
-    from ..data.collector import _conf_location
+    from ..data.loading import already_read, load_project_data, read_part
     from ..data.model import build_policy_data
     from ..data.parse import ParsedData
     from ..data.source import WorkingTreeSource
-    from ..data.store import (
-        already_read,
-        directive_relpath,
-        inside_project,
-        load_project_data,
-        read_part,
-    )
     from ..data.validate import Problem
     from ..directives.contact import Contact
     from ..directives.cookie_table import CookieTable
@@ -371,6 +364,7 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     from ..directives.nodes_util import split_list
     from ..directives.processing_table import ProcessingTable
     from ..directives.rights import Rights
+    from ..state.data import _conf_location, directive_relpath, inside_project
 
     config = read_config(confdir)
     conf = _conf_location(type("App", (), {"confdir": confdir})())

@@ -16,11 +16,11 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import load_authorities, load_laws, resolve_law
 from ..data.model import Officer, PolicyData
-from ..data.store import unread_files_note
 from ..data.validate import suggest
 from ..data.vocabulary import ROLE_ALIASES, ROLE_LABELS
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
+from ..state.data import unread_files_note
 from .base import PolicyDataDirective
 from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link

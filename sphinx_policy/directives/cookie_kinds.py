@@ -12,6 +12,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..data.model import Cookie
 from ..data.vocabulary import CATEGORIES, CATEGORY_EXPLANATIONS, CATEGORY_LABELS, COOKIE_KINDS
+from ..locale import _
 from .base import PolicyDataDirective
 from .cookie_table import party_of
 from .nodes_util import para
@@ -66,7 +67,7 @@ class CookieKinds(PolicyDataDirective):
             kinds = [k for k in COOKIE_KINDS if k in used and k not in exclude]
             if kinds:
                 output.append(definitions(
-                    [(str(COOKIE_KINDS[k][0]), str(COOKIE_KINDS[k][1])) for k in kinds],
+                    [(_(COOKIE_KINDS[k][0]), _(COOKIE_KINDS[k][1])) for k in kinds],
                     "policy-kinds-list"))
         if "categories" in show:
             present = {c.category for c in data.cookies}

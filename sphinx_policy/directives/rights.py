@@ -12,9 +12,9 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import Law, Right, load_laws, resolve_law
 from ..data.model import PolicyData, unknown_law_message
-from ..data.store import unread_files_note
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
+from ..state.data import unread_files_note
 from .base import PolicyDataDirective
 from .contact import authority_card, authority_record, contact_block, law_authority
 from .in_force import catalog_day

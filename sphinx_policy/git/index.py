@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 
-from .. import __version__
+from ..version import __version__
 from .errors import GitError, GitUnavailable
 from .ignore_revs import HEX_RE, IgnoreRevs, read_ignore_revs
 from .records import Commit, FileHistory, PathRecord, Revision, normalize_path

@@ -40,7 +40,7 @@ DOMAIN = "sphinx_policy"
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Languages whose catalogs ship complete.
 LANGUAGES = ("af", "de", "fr", "pt_BR")
-KEYWORDS = {"_": None, "__": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "__": None, "N_": None, "ngettext": (1, 2)}
 #: Code whose strings never reach a reader (the command line speaks English).
 SKIP_DIRS = ("cli", "locale", "templates")
 
@@ -54,7 +54,7 @@ def catalog_messages() -> Iterator[tuple[str, str, str]]:
     """(msgid, location, context) for the wording of the built-in legal catalogs, exactly
     as the loaders normalise it (so the msgids match what the directives look up)."""
     from ..catalogs import load_authorities, load_laws
-    from ..disclosures.requirements import load_requirements
+    from ..catalogs.requirements import load_requirements
 
     for law in load_laws().values():
         where = f"sphinx_policy/catalogs/laws/{law.id}.yaml"
@@ -84,7 +84,7 @@ def _changed(entry: Any, change: Any) -> Any:
 
 
 def extract() -> Catalog:
-    from .. import __version__
+    from ..version import __version__
 
     catalog = Catalog(project="sphinx-policy", version=__version__, domain=DOMAIN,
                       msgid_bugs_address="", copyright_holder="sphinx-policy contributors",

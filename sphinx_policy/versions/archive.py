@@ -18,7 +18,7 @@ remembered in a cache beside the doctrees: the next build renders only new revis
 environment).
 
 The banner says whether the revision takes effect later, is in force, or was in force
-from one day until another (:func:`..upcoming.archive_status`): that depends on the
+from one day until another (:func:`.effective.archive_status`): that depends on the
 build date and on newer revisions, not only on the revision. The cache records what each
 page's banner said, and keeps the body of every page whose banner can still change (the
 upcoming and the in-force revisions); when the statement changes (a newer revision, or
@@ -55,27 +55,27 @@ from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..compat import parse_source
-from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
-from ..directives.in_force import REVISION_DAY_KEY
+from ..directives.in_force import build_date
 from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
-from .publish import feed_link, write_feed, write_manifest
-from .records import RevisionRecord, all_revisions
-from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
-from .upcoming import (
+from ..state.data import forget_project_data, project_data
+from ..state.domain import ArchivedRevision, archived_revision, archiving, settings
+from ..version import __version__
+from .effective import (
     IN_FORCE,
     NEVER_IN_FORCE,
     SUPERSEDED,
     UPCOMING,
     ArchiveStatus,
     archive_status,
-    build_day,
     reader_date,
 )
+from .publish import feed_link, write_feed, write_manifest
+from .records import RevisionRecord, all_revisions, revisions_of
+from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -84,14 +84,16 @@ if TYPE_CHECKING:
 ARCHIVE_BUILDERS = ("html", "dirhtml")
 # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree; 5: banner by status
 CACHE_VERSION = 5
-_RENDERING = "policy_rendering_revision"
-_TREE_KEY = "policy_archive_tree"  # env.temp_data, while a revision is parsed
 TREES_FOLDER = "policy-trees"
 
 
 def rendering_revision(app: Sphinx) -> RevisionRecord | None:
     """The revision being rendered right now (doctree-resolved handlers date by it)."""
-    return getattr(app.env, _RENDERING, None)
+    archived = archived_revision(app.env)
+    if archived is None:
+        return None
+    return next((r for r in revisions_of(app.env, archived.docname) if r.sha == archived.sha),
+                None)
 
 
 # --------------------------------------------------------------------------- cache
@@ -356,7 +358,7 @@ class RevisionRenderer:
         for reader in self.readers.values():
             reader.close()
         for srcdir in self.srcdirs:
-            forget_project_data(srcdir)
+            forget_project_data(self.app.env, srcdir)
         self.trees.save()
         self.trees.prune()
 
@@ -451,35 +453,28 @@ class RevisionRenderer:
                 location=record.docname,
             )
             return None
-        with self._reading(record.docname, old_srcdir) as parsed:
+        # Without an effective date, the revision shows the catalogs of its commit's day.
+        day = to_datetime(record.timestamp, settings(app.env).timezone).date()
+        with self._reading(record.docname, old_srcdir) as parsed, archiving(
+            env, ArchivedRevision(record.docname, record.sha, record.timestamp, day, old_srcdir)
+        ):
             env.prepare_settings(record.docname)
             if old_srcdir is not None:
-                env.temp_data[_TREE_KEY] = old_srcdir
                 self.srcdirs.add(old_srcdir)
                 if (str(old_srcdir), record.sha) not in self.loaded:
                     # The data files of this commit: the tree copy was rewritten in place.
                     # Each content is still parsed once per build (the blob cache stays).
-                    forget_project_data(old_srcdir)
+                    forget_project_data(env, old_srcdir)
                     project_data(env)
                     self.loaded = {(str(old_srcdir), record.sha)}
-            # Without an effective date, the revision shows the catalogs of its commit's day.
-            env.temp_data[REVISION_DAY_KEY] = to_datetime(
-                record.timestamp, app.config.policy_timezone).date()
-            try:
-                doctree = parse_source(app, text, filename, filetype)
-            finally:
-                env.temp_data.pop(REVISION_DAY_KEY, None)
+            doctree = parse_source(app, text, filename, filetype)
             parsed()
             env.metadata[record.archive] = _front_matter(doctree)
             # Toctrees point into the current site, not the archived one.
             for toctree in list(doctree.findall(addnodes.toctree)):
                 toctree.parent.remove(toctree)
-            setattr(env, _RENDERING, record)
-            try:
-                env.resolve_references(doctree, record.archive, app.builder)
-            finally:
-                delattr(env, _RENDERING)
-        _rebase_links(doctree, app.builder, record.docname, record.archive)
+            env.resolve_references(doctree, record.archive, app.builder)
+        rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
@@ -507,7 +502,7 @@ def render_body(app: Sphinx, pagename: str, doctree: nodes.document) -> str:
     return "".join(visitor.fragment)
 
 
-def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
+def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
     """Links were resolved as from the page itself (``refdoc``); the archived copy lives
     elsewhere (``<page>/versions/...``), so relative links to other pages are rebased."""
     page_uri = builder.get_target_uri(docname)
@@ -531,7 +526,8 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
     collector sees it. An image the revision did not hold either is left to Sphinx,
     which warns about it as it did then.
     """
-    if not app.env.current_document or not app.env.temp_data.get(_TREE_KEY):
+    archived = archived_revision(app.env)
+    if not app.env.current_document or archived is None or archived.tree is None:
         return
     for image in doctree.findall(nodes.image):
         uri = image["uri"]
@@ -551,7 +547,7 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
 def _date_text(app: Sphinx, record: RevisionRecord) -> str:
     return format_for_readers(
         record.timestamp,
-        app.config.policy_timezone,
+        settings(app.env).timezone,
         app.config.html_last_updated_fmt or None,
         app.config.language,
     )
@@ -669,7 +665,7 @@ def _context(
     navigation: _Navigation | None = None,
 ) -> dict[str, Any]:
     metatags = (
-        '<meta name="robots" content="noindex" />\n' if app.config.policy_archive_noindex else ""
+        '<meta name="robots" content="noindex" />\n' if settings(app.env).archive_noindex else ""
     )
     context: dict[str, Any] = {
         "title": escape(title),
@@ -693,16 +689,17 @@ def _context(
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: archived versions and diffs not rendered before."""
-    if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
     records = all_revisions(app.env)
     if not records:
         return
     cache = ArchiveCache(app)
     navigation = _Navigation(app)
-    today = build_day(app.config.policy_timezone)
+    timezone = settings(app.env).timezone
+    today = build_date(timezone)
     status: dict[str, ArchiveStatus] = {
-        r.archive: archive_status(app.env, rs, index, app.config.policy_timezone, today)
+        r.archive: archive_status(app.env, rs, index, timezone, today)
         for rs in records.values() for index, r in enumerate(rs)
     }
     todo: list[RevisionRecord] = []

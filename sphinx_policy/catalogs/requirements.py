@@ -3,7 +3,7 @@
 Each requirement cites the article that makes it, says what it requires, and names the
 *check* that tells whether the data satisfies it (see :mod:`.evaluate`). Like the rights,
 each carries its provenance: ``source`` (the file's, or its own), ``verified_on`` and,
-when that is null, a ``verification_note`` (its own, or the file's) saying what is
+when that is null, a ``verification_note`` (its own, then the file's) saying what is
 unchecked. Loading checks the files' shape, so a typo in a catalog fails the tests, not
 a user's build.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from ..catalogs import read_catalog
+from . import read_catalog
 
 #: Checks made on each processing activity: ``activity:<key>``.
 ACTIVITY_CHECKS = ("purposes", "lawful_basis", "legitimate_interest", "retention", "required",
