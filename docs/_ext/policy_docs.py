@@ -620,8 +620,8 @@ class DisclosureCatalog(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from types import SimpleNamespace
 
-        from sphinx_policy.disclosures.evaluate import data_key
         from sphinx_policy.catalogs.requirements import load_requirements
+        from sphinx_policy.disclosures.evaluate import data_key
 
         items = load_requirements().get(self.arguments[0])
         if items is None:
