@@ -634,7 +634,7 @@ def test_any_date_rendering(timestamp: int, timezone: str, fmt: str | None,
                             language: str | None) -> None:
     """Every date git may give: shown when representable, never a traceback either way."""
     if not representable(timestamp):
-        return  # sphinx-policy shows no date for it (tests/test_hardening_git.py)
+        return  # sphinx-policy shows no date for it (tests/test_awkward_repositories.py)
     with time_limit():
         assert isinstance(format_for_readers(timestamp, timezone, fmt, language), str)
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d(:\d\d)?",

@@ -358,7 +358,7 @@ def check(srcdir: Path, confdir: Path, *, progress: Progress | None = None) -> R
     from ..data.parse import ParsedData
     from ..data.source import WorkingTreeSource
     from ..data.validate import Problem
-    from ..directives.contact import Contact
+    from ..directives.contact import ContactDirective as Contact
     from ..directives.cookie_table import CookieTable
     from ..directives.in_force import build_date
     from ..directives.nodes_util import split_list
@@ -590,7 +590,7 @@ def _role_findings(path: Path, lines: list[str], found: list[Directive],
 
 def _body_part(directive: Directive, body_section: str | None, source: str,
                problems: list[Any]) -> Any:
-    """The directive body as data, as ``PolicyDataDirective._body_part`` reads it."""
+    """The directive body as data, as ``DataDirective._body_part`` reads it."""
     from ..data.parse import parse_data
     from ..data.source import DataFileError
     from ..data.validate import Problem

@@ -29,7 +29,7 @@ from ..state.data import (
 from .nodes_util import split_list
 
 
-class PolicyDataDirective(SphinxDirective):
+class DataDirective(SphinxDirective):
     """A directive that renders facts from the project data, a ``:file:`` and/or its body.
 
     Subclasses set ``sections`` (the data sections they read, for dependency tracking)

@@ -21,7 +21,7 @@ from ..data.vocabulary import ROLE_ALIASES, ROLE_LABELS
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
 from ..state.data import unread_files_note
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link
 
@@ -169,7 +169,7 @@ def find_officers(data: PolicyData, key: str) -> list[Officer]:
 SHOWS_ATTR = "policy_contact_shows"
 
 
-class Contact(PolicyDataDirective):
+class ContactDirective(DataDirective):
     """Render a contact block.
 
     Argument: ``organisation`` (default), ``office <id>``, ``officer <id or role>`` (or
@@ -177,7 +177,7 @@ class Contact(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "fields": directives.unchanged,
     }
     sections = ("organisation", "authorities", "jurisdictions")

@@ -13,7 +13,7 @@ from sphinx.util.typing import OptionSpec
 from ..data.model import Cookie
 from ..data.vocabulary import CATEGORIES, CATEGORY_EXPLANATIONS, CATEGORY_LABELS, COOKIE_KINDS
 from ..locale import _
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .cookie_table import party_of
 from .nodes_util import para
 
@@ -41,7 +41,7 @@ def definitions(entries: list[tuple[str, str]], cls: str) -> nodes.definition_li
     return output
 
 
-class CookieKinds(PolicyDataDirective):
+class CookieKinds(DataDirective):
     """Explain the kinds and categories of the site's cookies.
 
     ``:show:`` ``kinds``, ``categories`` (default both); ``:include:`` kinds to explain
@@ -49,7 +49,7 @@ class CookieKinds(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "show": directives.unchanged,
         "include": directives.unchanged,
         "exclude": directives.unchanged,

@@ -18,7 +18,7 @@ from ..data.vocabulary import (
     STORAGE_LABELS,
 )
 from ..locale import N_, Labels, _
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .nodes_util import Cell, link, para, table
 from .not_done import commitments_list
 from .rich_text import rich
@@ -86,7 +86,7 @@ SORT_KEYS: dict[str, Callable[[Cookie], str | int]] = {
 GROUPS = ("category", "provider", "storage", "none")
 
 
-class CookieTable(PolicyDataDirective):
+class CookieTable(DataDirective):
     """Render the cookie declaration.
 
     The optional argument is a caption. Filters: ``:category:``, ``:provider:``,
@@ -94,7 +94,7 @@ class CookieTable(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "category": directives.unchanged,
         "provider": directives.unchanged,
         "storage": directives.unchanged,

@@ -26,7 +26,7 @@ from ..state.data import (
 from .nodes_util import split_list
 
 
-class PolicyData(SphinxDirective):
+class PageDataDirective(SphinxDirective):
     """Arguments: data files, relative to the page (a leading '/' means the docs folder)."""
 
     required_arguments = 1

@@ -14,7 +14,7 @@ from sphinx.util.typing import OptionSpec
 from ..data.model import PolicyData, Recipient
 from ..data.vocabulary import RECIPIENT_ROLE_LABELS as ROLE_LABELS
 from ..locale import N_, _
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .nodes_util import Cell, link, para, split_list, table
 from .rich_text import rich
 
@@ -39,12 +39,12 @@ COLUMNS: dict[str, tuple[str, Callable[[Recipient, PolicyData], Cell]]] = {
 DEFAULT_COLUMNS = ("name", "role", "purpose", "country")
 
 
-class Recipients(PolicyDataDirective):
+class Recipients(DataDirective):
     """Render ``recipients`` as a table. Argument: an optional caption. ``:only:`` ids
     (in that order), ``:role:`` roles, ``:columns:``."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "only": directives.unchanged,
         "role": directives.unchanged,
         "columns": directives.unchanged,

@@ -13,11 +13,8 @@ from pathlib import Path
 from .errors import GitError
 from .records import normalize_path
 from .runner import (
-    checked_output,
-    decode_path,
     git_environment,
     no_git,
-    run_captured,
     stop_process,
 )
 
@@ -144,18 +141,6 @@ class BlobReader:
                 found.extend(self._response(proc) for _spec in chunk)
         return found
 
-    def ls_tree(self, sha: str) -> list[str]:
-        """Repository-relative paths of the files (blobs) in commit ``sha``, sorted."""
-        proc = run_captured(
-            self._git, ["ls-tree", "-r", "-z", "--full-tree", sha, "--"], self.root, self._env
-        )
-        out = checked_output(proc, self._git, self.root)
-        paths = []
-        for entry in out.split(b"\0"):
-            meta, tab, name = entry.partition(b"\t")
-            if tab and meta.split(b" ")[1:2] == [b"blob"]:
-                paths.append(decode_path(name))
-        return sorted(paths)
 
 
 def _tree_entry(tree: bytes, name: bytes, raw_len: int) -> str | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 from ..diagnostics import Subtype, logger, warn
 from ..git.errors import GitError, GitUnavailable
 from ..git.index import HistoryIndex, build_index
-from ..git.records import FileHistory, Revision
+from ..git.records import Commit, FileHistory, Revision
 from ..state.data import data_files_of
 from ..state.domain import settings, shared, state
 from .dates import PageDate, representable
@@ -177,7 +177,7 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
         if history.unknown == "shallow" or visible is None:
             shallow_blocker = shallow_blocker or rel
             continue
-        if newest is None or _newer(index, visible, *newest):
+        if newest is None or newer_change(index, visible.commit, newest[0], newest[1].commit):
             newest = (index, visible)
     if newest is None:
         return PageDate(
@@ -194,12 +194,17 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
     return PageDate(commit.timestamp, commit.offset, commit.sha)
 
 
-def _newer(
-    index: HistoryIndex, revision: Revision, other_index: HistoryIndex, other: Revision
-) -> bool:
+def newer_change(index: HistoryIndex, commit: Commit,
+                 other_index: HistoryIndex, other: Commit) -> bool:
+    """Is ``commit`` a newer change than ``other``? Their position on the first-parent
+    chain within one repository (a child commit may carry an older date than its parent),
+    their commit time across repositories or for a commit the chain does not hold."""
     if index is other_index:
-        return index.age(revision.commit.sha) < index.age(other.commit.sha)
-    return revision.commit.timestamp > other.commit.timestamp
+        try:
+            return index.age(commit.sha) < index.age(other.sha)
+        except KeyError:
+            pass
+    return commit.timestamp > other.timestamp
 
 
 def shallow_fix() -> str:

@@ -19,11 +19,11 @@ from docutils import nodes
 from sphinx.util.i18n import docname_to_domain
 
 from ..diagnostics import Subtype, warn
-from ..git.index import HistoryIndex
+from ..git.records import Commit
 from ..locale import _
 from ..state.domain import archived_revision, settings, state
 from .dates import format_for_readers, representable
-from .page_dates import page_date, repositories
+from .page_dates import newer_change, page_date, repositories
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -58,15 +58,6 @@ def catalog_of(app: Sphinx, docname: str) -> Path | None:
             return candidate
     return None
 
-
-def _newer(index: HistoryIndex, sha: str, timestamp: int, other_sha: str,
-           other_timestamp: int) -> bool:
-    """Is ``sha`` a newer change than ``other_sha``? Chain position in one repository
-    (as for page dates), commit time across repositories."""
-    try:
-        return index.age(sha) < index.age(other_sha)
-    except KeyError:
-        return timestamp > other_timestamp
 
 
 def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -105,7 +96,8 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         if not representable(date.timestamp):
             continue  # the page's own bad date is reported where pages are dated
-        if not _newer(index, date.sha, date.timestamp, translated.sha, translated.timestamp):
+        if not newer_change(index, Commit(date.sha, (), date.timestamp, 0, ""),
+                            index, Commit(translated.sha, (), translated.timestamp, 0, "")):
             continue
         current[docname] = Outdated(
             str(app.config.language), relcatalog, date.timestamp, translated.timestamp
