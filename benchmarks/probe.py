@@ -7,7 +7,9 @@ by the ``SPHINX_POLICY_BENCH_PROBE`` environment variable:
 * ``read``: the documents Sphinx (re-)read, as passed to ``env-before-read-docs``
   (connected last, so after every extension that adds or removes documents);
 * ``written``: the documents whose HTML page was written (``html-page-context``);
-* ``archives`` and ``diffs``: the archived versions and diff pages written;
+* ``archives`` and ``diffs``: the archived versions (parsed from their commit) and diff
+  pages written; ``banners``: archived versions written again only because what their
+  banner says changed (a newer revision replaced them), from their kept body;
 * ``found``: how many documents the project has;
 * ``versions_wall``: seconds from the first to the last ``html-collect-pages`` handler,
   that is what sphinx-policy's archived versions, diffs, manifest and feed took (the
@@ -44,8 +46,10 @@ def _before_read(app: Any, env: Any, docnames: list[str]) -> None:
 def _page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if pagename in app.env.found_docs:
         kind = "written"
+    elif "/versions/" in pagename and pagename.endswith("-diff"):
+        kind = "diffs"
     elif "/versions/" in pagename:
-        kind = "diffs" if pagename.endswith("-diff") else "archives"
+        kind = "banners" if context.get("policy_archive_banner_only") else "archives"
     else:
         kind = "other"
     pages = _pages_file()
@@ -69,7 +73,9 @@ def _finished(app: Any, exception: Exception | None) -> None:
     path = os.environ.get("SPHINX_POLICY_BENCH_PROBE")
     if not path or exception is not None:
         return
-    counts: dict[str, list[str]] = {"written": [], "archives": [], "diffs": [], "other": []}
+    counts: dict[str, list[str]] = {
+        "written": [], "archives": [], "diffs": [], "banners": [], "other": []
+    }
     pages = _pages_file()
     if pages and os.path.exists(pages):
         with open(pages, encoding="utf-8") as handle:
@@ -84,6 +90,7 @@ def _finished(app: Any, exception: Exception | None) -> None:
         "written": sorted(counts["written"]),
         "archives": len(counts["archives"]),
         "diffs": len(counts["diffs"]),
+        "banners": len(counts["banners"]),
         "other": len(counts["other"]),
         "found": len(app.env.found_docs),
         "versions_wall": end - start if start is not None and end is not None else None,

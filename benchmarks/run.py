@@ -414,6 +414,7 @@ def build(
         "written": len(seen["written"]),
         "archives": seen["archives"],
         "diffs": seen["diffs"],
+        "banners": seen.get("banners", 0),
         "found": seen["found"],
         "versions_wall": seen.get("versions_wall"),
         "written_docs": seen["written"] if len(seen["written"]) <= 50 else None,
@@ -714,6 +715,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                 "written": runs[-1]["written"],
                 "archives": runs[-1]["archives"],
                 "diffs": runs[-1]["diffs"],
+                "banners": runs[-1]["banners"],
                 "found": runs[-1]["found"],
                 "warnings": sorted({w for r in runs for w in r["warnings"]}),
             }
@@ -914,7 +916,8 @@ def budgets(
             continue
         add(
             f"Archived versions rendered, {scenario} rebuild (only new revisions)",
-            f"{row['archives']} versions, {row['diffs']} diffs",
+            f"{row['archives']} versions, {row['diffs']} diffs "
+            f"({row.get('banners', 0)} replaced versions written again with a new banner)",
             f"= {new}, {new}",
             row["archives"] == new and row["diffs"] == new,
         )

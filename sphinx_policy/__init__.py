@@ -12,7 +12,7 @@ from .version import __version__
 
 # Bump whenever the layout of what sphinx-policy stores on the build environment changes,
 # so that Sphinx discards a pickled environment it could not read correctly.
-ENV_VERSION = 5  # 4: all state in the policy domain; 5: date_inputs
+ENV_VERSION = 4  # 4: all state in the policy domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

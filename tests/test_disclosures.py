@@ -46,6 +46,9 @@ DOCS = Path(__file__).parent.parent / "docs"
 EXAMPLES = {"fynbos-digital": "gdpr", "karoo-cyber-works": "popia",
             "medway-alarm-services": "uk-gdpr"}
 ROOT_LAWS = ("ccpa", "lgpd", "pipeda", "fadp")
+#: Checks no data key answers: the rights and the complaint come from the law's catalog,
+#: the date from git, and the published policy is itself the information.
+NOT_FROM_DATA = ("rights", "complaint", "last-updated", "published")
 
 
 # -- the catalogs ------------------------------------------------------------------------
@@ -60,7 +63,8 @@ def test_every_law_has_a_catalog_of_cited_requirements() -> None:
             assert item.citation and item.requires and item.source.startswith("https://")
             assert short in item.citation or "Cal. Civ. Code" in item.citation \
                 or "CCR" in item.citation, item
-            assert item.verified_on is None  # nothing was checked against the official text
+            # Nothing was checked against the official text; each says what is unchecked.
+            assert item.verified_on is None and item.verification_note, item
 
 
 def test_the_articles_the_issue_names_are_in_the_catalogs() -> None:
@@ -77,9 +81,24 @@ def test_the_articles_the_issue_names_are_in_the_catalogs() -> None:
         assert f"s18(1)({letter})" in popia
     ccpa = " ".join(citations("ccpa"))
     assert "§1798.100(a)" in ccpa and "§7012(e)" in ccpa and "§7011(e)(4)" in ccpa
-    assert any(c.startswith("Art. 9, I ") for c in citations("lgpd"))
-    assert any("4.8.2" in c for c in citations("pipeda"))
-    assert any(c.startswith("Art. 19(2)") for c in citations("fadp"))
+    lgpd = {c.removesuffix(" LGPD").removeprefix("Art. 9, ") for c in citations("lgpd")}
+    assert lgpd == {"I", "II", "III and IV", "V", "VI", "VII"}
+    assert {c.removeprefix("PIPEDA Sch. 1, 4.8.2") for c in citations("pipeda")} == {
+        "(a)", "(b)", "(c)", "(d)", "(e)"}
+    assert citations("fadp") == {"Art. 19(2)(a) FADP", "Art. 19(2)(b) FADP",
+                                 "Art. 19(2)(c) FADP", "Art. 19(3) FADP", "Art. 19(4) FADP",
+                                 "Art. 21(1) FADP"}
+
+
+def test_the_uk_gdpr_items_say_what_the_uk_text_says() -> None:
+    """Not a copy of the GDPR's: the Commissioner, a UK representative, adequacy
+    regulations; the unchecked parts are named."""
+    items = {r.id: r for r in load_requirements()["uk-gdpr"]}
+    assert "Information Commissioner" in items["complaint"].requires
+    assert "supervisory authority" not in items["complaint"].requires
+    assert "United Kingdom" in items["representative"].requires
+    assert "adequacy regulations" in items["transfers"].requires
+    assert "Data (Use and Access) Act 2025" in (items["complaint"].verification_note or "")
 
 
 # -- removing each item gives exactly one warning ------------------------------------------
@@ -131,6 +150,10 @@ def _remove(raw: dict[str, Any], requirement: Requirement) -> dict[str, Any] | N
     if requirement.check == "recipients":
         raw.pop("recipients")
         return raw
+    if requirement.check == "recipient-roles":
+        for recipient in raw["recipients"]:
+            recipient.pop("role", None)
+        return raw
     if requirement.check == "transfers":
         for activity in raw["processing"]:
             for transfer in activity.get("transfers", []):
@@ -148,7 +171,8 @@ def _remove(raw: dict[str, Any], requirement: Requirement) -> dict[str, Any] | N
     if requirement.check == "rights-exercise":
         raw["rights"].pop("exercise")
         return raw
-    return None  # rights, complaint: from the catalog; last-updated: from git
+    # rights, complaint: from the catalog; last-updated: from git; published: the policy
+    return None
 
 
 def _cases(raw: dict[str, Any], law: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -180,6 +204,10 @@ def test_removing_each_item_from_an_example_gives_exactly_one_warning(
     assert _missing(raw, law) == []
     cases = list(_cases(raw, law))
     assert len(cases) >= 6, cases  # the examples give many items each
+    # Every item the example's data gives is removed once.
+    assert {key for key, _removed in cases} == {
+        o.requirement.key for o in evaluate(_data(raw), law, dated=True)
+        if o.status == MET and o.requirement.check not in NOT_FROM_DATA}
     for key, removed in cases:
         requirement = next(r for r in load_requirements()[law] if r.key == key)
         messages = _missing(removed, law)
@@ -195,7 +223,7 @@ def test_removing_each_item_per_law_gives_exactly_one_warning(law: str) -> None:
     assert _missing(raw, law) == []
     cases = dict(_cases(raw, law))
     data_checked = {r.key for r in load_requirements()[law]
-                    if r.check not in ("rights", "complaint", "last-updated")}
+                    if r.check not in NOT_FROM_DATA}
     assert set(cases) == data_checked  # every item the data gives is removed once
     for key, removed in cases.items():
         messages = _missing(removed, law)
@@ -235,9 +263,24 @@ def _example_project(tmp_path: Path, example: str) -> Path:
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_the_complete_examples_build_without_a_warning(
-        tmp_path: Path, make_app: Callable[..., SphinxTestApp], example: str) -> None:
-    app = _build(make_app, _example_project(tmp_path, example))
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp], example: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    src = _example_project(tmp_path, example)
+    app = _build(make_app, src)
     assert policy_warnings(app) == []
+    assert cli_main(["check", str(src), "--json", "-q"]) == 0
+    # One item removed: one warning, and sphinx-policy check reports the same one.
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["processing"][0].pop("purposes")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    capsys.readouterr()
+    assert cli_main(["check", str(src), "--json", "-q"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    app = _build(make_app, src)
+    built = [line.split(": WARNING: ", 1)[1].removesuffix(" [policy.completeness]")
+             for line in warnings(app).splitlines() if "[policy." in line]
+    assert len(built) == 1, built
+    assert [f["message"] for f in findings] == built
 
 
 def test_a_missing_item_is_a_warning_at_the_activity_naming_law_article_and_key(
@@ -319,7 +362,7 @@ def test_the_check_can_be_turned_off_and_skips_pages_that_are_not_privacy_notice
     assert policy_warnings(_build(make_app, src)) == []
 
 
-def test_the_checklist_links_each_requirement_to_its_section(
+def test_the_checklist_links_each_requirement_to_the_element_that_meets_it(
         tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
     src = copy_root("disclosures", tmp_path / "root")
     app = _build(make_app, src)
@@ -333,9 +376,26 @@ def test_the_checklist_links_each_requirement_to_its_section(
         "Art. 19(2)(c) FADP": "Who receives it",
         "Art. 19(3) FADP": "What we collect",
         "Art. 19(4) FADP": "What we collect",
+        "Art. 21(1) FADP": "What we do not do",
     }
-    links = {a.get_text(): a["href"] for a in table.select("a")}
-    assert links["Who receives it"] == "privacy.html#who-receives-it"
+    # Each link goes to the element on the policy page that carries the fact.
+    policy = soup_of(app, "privacy")
+    targets = {}
+    for row in table.select("tbody tr"):
+        href = row.select_one("a")["href"]
+        page, _, anchor = href.partition("#")
+        assert page == "privacy.html" and anchor, href
+        element = policy.find(id=anchor)
+        assert element is not None, href
+        targets[row.select("td")[1].get_text(strip=True)] = element
+    assert "policy-contact" in targets["Art. 19(2)(a) FADP"]["class"]
+    assert "Example Services AG" in text(targets["Art. 19(2)(a) FADP"])
+    assert "policy-processing-table" in targets["Art. 19(2)(b) FADP"]["class"]
+    assert "policy-recipients" in targets["Art. 19(2)(c) FADP"]["class"]
+    assert "Example Hosting Ltd" in text(targets["Art. 19(2)(c) FADP"])
+    statement = targets["Art. 21(1) FADP"]
+    assert statement.name == "li" and "automated" in text(statement).lower()
+    assert len(statement.find_parent("ul").find_all("li", recursive=False)) == 3
 
     raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
     raw["processing"][1].pop("data")
@@ -354,7 +414,7 @@ def test_sphinx_policy_check_reports_the_same_as_the_build(
     assert cli_main(["check", str(src), "--json"]) == 0
     raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
     raw["processing"][0].pop("retention")
-    raw["not_done"] = [{"practice": "special-category"}]
+    raw["not_done"] = [{"practice": "special-category"}, {"practice": "automated-decisions"}]
     (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
     capsys.readouterr()
     assert cli_main(["check", str(src), "--json", "-q"]) == 1
@@ -389,3 +449,71 @@ def test_archived_revisions_are_not_checked_again(
     assert_no_traceback(app)
     assert policy_warnings(app) == []
     assert len(list((app.outdir / "index" / "versions").glob("*-diff.html"))) == 2
+
+
+def test_the_checklist_speaks_the_language_of_the_build(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """The requirement sentences are catalog text, translated with the law as context
+    (the FADP's own German terms: Bearbeitungszweck, automatisierte Einzelentscheidungen)."""
+    src = copy_root("disclosures", tmp_path / "root")
+    app = make_app("html", srcdir=src, freshenv=True, confoverrides={"language": "de"})
+    app.build()
+    assert_no_traceback(app)
+    table = only_table(main(soup_of(app, "checklist")))
+    found = {row[1]: row[0] for row in rows(table)}
+    assert found["Art. 19(2)(b) FADP"] == "Der Bearbeitungszweck"
+    assert "automatisierte Einzelentscheidungen" in found["Art. 21(1) FADP"]
+    assert found["Art. 19(2)(a) FADP"].startswith("Die Identität und die Kontaktdaten")
+
+
+def test_the_checklist_links_the_page_itself_and_the_recipients_roles(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """PIPEDA 4.8.2(d) is met by the published policy (a link to the page); LGPD Art. 9,
+    VI by the recipients' roles (a link to the recipients table), and without a role it
+    is missing, with one warning."""
+    src = copy_root("disclosures", tmp_path / "root")
+    (src / "checklist.md").write_text("# Checklist\n\n:::{disclosure-checklist} privacy\n"
+                                      ":law: pipeda, lgpd\n:::\n", "utf-8")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    table = only_table(main(soup_of(app, "checklist")))
+    links = {row.select("td")[1].get_text(strip=True): row.select_one("a")
+             for row in table.select("tbody tr")}
+    assert links["PIPEDA Sch. 1, 4.8.2(d)"]["href"] == "privacy.html"
+    assert links["PIPEDA Sch. 1, 4.8.2(d)"].get_text() == "Privacy policy"
+    assert links["Art. 9, VI LGPD"]["href"] == "privacy.html#policy-recipients"
+
+    raw = yaml.safe_load((src / "policy.yaml").read_text("utf-8"))
+    raw["recipients"][0].pop("role")
+    (src / "policy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    app = _build(make_app, src)
+    found = [w for w in policy_warnings(app) if "[policy.completeness]" in w]
+    assert len(found) == 1 and "(Art. 9, VI LGPD)" in found[0], found
+    assert "recipients[].role" in found[0]
+    table = only_table(main(soup_of(app, "checklist")))
+    assert {row[1]: row[2] for row in rows(table)}["Art. 9, VI LGPD"] == "missing"
+
+
+def test_the_checklist_links_the_contact_block_that_shows_the_fact(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """The accountable person (PIPEDA) is the officer's block, the controller (FADP) the
+    organisation's, whichever comes first on the page."""
+    src = copy_root("disclosures", tmp_path / "root")
+    page = (src / "privacy.md").read_text("utf-8")
+    (src / "privacy.md").write_text(page.replace(
+        "## Contact\n", "## Privacy officer\n\n:::{contact} officer privacy-contact\n:::\n\n"
+        "## Contact\n"), "utf-8")
+    (src / "checklist.md").write_text("# Checklist\n\n:::{disclosure-checklist} privacy\n"
+                                      ":law: pipeda, fadp\n:::\n", "utf-8")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    table = only_table(main(soup_of(app, "checklist")))
+    links = {row.select("td")[1].get_text(strip=True): row.select_one("a")
+             for row in table.select("tbody tr")}
+    policy = soup_of(app, "privacy")
+    officer = policy.find(id=links["PIPEDA Sch. 1, 4.8.2(a)"]["href"].partition("#")[2])
+    controller = policy.find(id=links["Art. 19(2)(a) FADP"]["href"].partition("#")[2])
+    assert links["PIPEDA Sch. 1, 4.8.2(a)"].get_text() == "Privacy officer"
+    assert "Privacy Officer" in text(officer)
+    assert links["Art. 19(2)(a) FADP"].get_text() == "Contact"
+    assert officer is not controller and "Example Services AG" in text(controller)

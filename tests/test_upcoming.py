@@ -133,3 +133,102 @@ def test_a_material_change_with_too_short_a_notice_period_is_a_warning(
     # 30 days ahead is enough for a 30-day notice; the first version is not material.
     app = _build_on(build, monkeypatch, site, "2026-04-02", policy_notice_days=30)
     assert [w for w in policy_warnings(app) if "[policy.notice]" in w] == []
+
+
+def _banner(app: SphinxTestApp, archive: str) -> str:
+    banner = soup_of(app, archive).select_one(".policy-archive-banner")
+    assert banner is not None, archive
+    return text(banner)
+
+
+def _archives(site: GitRepo) -> tuple[str, str]:
+    """The archive pages of (version 2, version 1)."""
+    newest, first = site.run("rev-list", "HEAD").split()
+    return (f"privacy/versions/2026-03-01-{newest[:8]}",
+            f"privacy/versions/2025-12-01-{first[:8]}")
+
+
+def test_archived_banners_say_what_each_version_is_on_the_build_date(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the effective date the upcoming version "takes effect on", the one in force
+    is in force until then; afterwards the new one is in force and the old one was, from
+    one day until the other. Fresh builds on each side of the date."""
+    upcoming, first = _archives(site)
+    app = _build_on(build, monkeypatch, site, "2026-03-15")
+    banner = _banner(app, upcoming)
+    assert "This version takes effect on April 1, 2026" in banner
+    assert "in force now" not in banner
+    banner = _banner(app, first)
+    assert "This is the version in force now, until an updated version takes effect on " \
+        "April 1, 2026" in banner
+
+    app = _build_on(build, monkeypatch, site, "2026-04-01")
+    assert "This is the version in force now;" in _banner(app, upcoming)
+    banner = _banner(app, first)
+    assert "It was in force from January 1, 2026 until April 1, 2026" in banner
+    assert "in force now" not in banner
+
+
+def test_an_incremental_build_past_the_effective_date_updates_page_and_banners(
+        site: GitRepo, build: Callable[..., SphinxTestApp], make_app: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build folder is kept (a cached CI build): the page, whose source did not
+    change, is written again as the new version, and the cached archived pages get the
+    banners of the new date without being parsed again."""
+    upcoming, first = _archives(site)
+    app = _build_on(build, monkeypatch, site, "2026-03-15")
+    assert "two years" not in text(main(soup_of(app, "privacy")))
+    kept_body = str(soup_of(app, upcoming).select_one(".policy-archive-banner")
+                    .find_next_sibling())
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2026-03-20"))  # still before
+    app = make_app("html", srcdir=site.path)
+    app.build()
+    assert "0 archived versions rendered, 0 with a new banner, 2 unchanged" in (
+        app._status.getvalue())
+    assert soup_of(app, "privacy").select_one(".policy-upcoming-notice") is not None
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2026-04-01"))
+    app = make_app("html", srcdir=site.path)
+    app.build()
+    assert_no_traceback(app)
+    assert "0 archived versions rendered, 2 with a new banner, 0 unchanged" in (
+        app._status.getvalue())
+    soup = soup_of(app, "privacy")
+    assert "We keep your data for two years." in text(main(soup))
+    assert soup.select_one(".policy-upcoming-notice") is None
+    assert "This is the version in force now;" in _banner(app, upcoming)
+    assert "It was in force from January 1, 2026 until April 1, 2026" in _banner(app, first)
+    assert str(soup_of(app, upcoming).select_one(".policy-archive-banner")
+               .find_next_sibling()) == kept_body
+
+    app = make_app("html", srcdir=site.path)  # the next day: nothing changes any more
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2026-04-02"))
+    app.build()
+    assert "0 archived versions rendered, 0 with a new banner, 2 unchanged" in (
+        app._status.getvalue())
+
+
+def test_a_version_replaced_before_it_took_effect_says_so(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site.write("privacy.md", PAGE.format(effective="2026-04-01", retention="18 months"))
+    site.commit("Shorter than announced\n\nPolicy-Change: We keep data for 18 months.",
+                date="2026-03-20T10:00:00+00:00")
+    announced = "privacy/versions/2026-03-01-" + site.run("rev-list", "HEAD").split()[1][:8]
+    app = _build_on(build, monkeypatch, site, "2026-04-05")
+    banner = _banner(app, announced)
+    assert "It was to take effect on April 1, 2026, but was replaced before then" in banner
+    assert "in force" not in banner
+    assert "We keep your data for 18 months." in text(main(soup_of(app, "privacy")))
+
+
+def test_the_banners_are_translated(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    upcoming, first = _archives(site)
+    app = _build_on(build, monkeypatch, site, "2026-03-15", language="de")
+    assert "Diese Fassung tritt am 1. April 2026 in Kraft" in _banner(app, upcoming)
+    app = _build_on(build, monkeypatch, site, "2026-04-01", language="de")
+    assert "Sie galt vom 1. Januar 2026 bis zum 1. April 2026" in _banner(app, first)

@@ -251,29 +251,42 @@ def test_changelog_options_since_and_pages(history: GitRepo, build) -> None:
 
 
 def test_new_commit_renders_only_the_new_revision(history: GitRepo, build, make_app) -> None:
+    """Only the new revision is parsed; the revision it replaces keeps its body and is
+    written again with a banner saying until when it was in force."""
     first = build(history)
     versions = Path(first.outdir) / "privacy/versions"
     before = {p.name: p.stat().st_mtime_ns for p in versions.iterdir()}
-    assert "3 archived versions rendered, 0 unchanged" in first._status.getvalue()
+    assert "3 archived versions rendered, 0 with a new banner, 0 unchanged" in (
+        first._status.getvalue())
+    replaced = archive_name(history, git_revisions(history)[0]) + ".html"
+    old_body = page(first, replaced).find(class_="policy-archive-banner").find_next_sibling()
     history.write("privacy.md", PRIVACY.format(retention="ten years"))
     new = history.commit(
         "longer\n\nPolicy-Change: Retention is now ten years.", date="2026-02-02T00:00:00+00:00"
     )
     app = make_app("html", srcdir=history.path)
     app.build()
-    assert "1 archived versions rendered, 3 unchanged" in app._status.getvalue()
+    assert "1 archived versions rendered, 1 with a new banner, 2 unchanged" in (
+        app._status.getvalue())
     after = {p.name: p.stat().st_mtime_ns for p in versions.iterdir()}
     assert {n for n in after if n not in before} == {
         f"2026-02-02-{new[:8]}.html",
         f"2026-02-02-{new[:8]}-diff.html",
     }
-    assert all(after[name] == mtime for name, mtime in before.items())
+    replaced_name = replaced.rpartition("/")[2]
+    assert all(after[name] == mtime for name, mtime in before.items() if name != replaced_name)
     banner = (
         page(app, f"privacy/versions/2026-02-02-{new[:8]}.html")
         .find(class_="policy-archive-banner")
         .get_text(" ", strip=True)
     )
     assert "version in force now" in banner
+    old = page(app, replaced)
+    banner = old.find(class_="policy-archive-banner").get_text(" ", strip=True)
+    assert "It was in force from September 4, 2025 until February 2, 2026" in banner
+    assert "in force now" not in banner
+    # The body is the one rendered in the first build, unchanged.
+    assert str(old.find(class_="policy-archive-banner").find_next_sibling()) == str(old_body)
 
 
 def test_config_change_renders_the_archives_again(history: GitRepo, build, make_app) -> None:
@@ -283,7 +296,8 @@ def test_config_change_renders_the_archives_again(history: GitRepo, build, make_
     history.commit("German", date="2025-10-01T00:00:00+00:00")
     app = make_app("html", srcdir=history.path)
     app.build()
-    assert "3 archived versions rendered, 0 unchanged" in app._status.getvalue()
+    assert "3 archived versions rendered, 0 with a new banner, 0 unchanged" in (
+        app._status.getvalue())
     oldest = archive_name(history, git_revisions(history)[-1])
     banner = page(app, f"{oldest}.html").find(class_="policy-archive-banner")
     assert "Archivierte Fassung" in banner.get_text(" ", strip=True)

@@ -610,6 +610,39 @@ class AuthorityCatalog(SphinxDirective):
         return [table]
 
 
+class DisclosureCatalog(SphinxDirective):
+    """The required disclosures of one law (``catalogs/disclosures/<law>.yaml``): each
+    item's id, citation, what it requires, the data that meets it, and where and when it
+    was checked."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from types import SimpleNamespace
+
+        from sphinx_policy.catalogs.requirements import load_requirements
+        from sphinx_policy.disclosures.evaluate import data_key
+
+        items = load_requirements().get(self.arguments[0])
+        if items is None:
+            raise self.error(f"disclosure-catalog: no law {self.arguments[0]!r}")
+        rows = []
+        for item in items:
+            requires = item.requires[:1].upper() + item.requires[1:]
+            if item.when:
+                requires += f" (asked when: {item.when})"
+            provenance = SimpleNamespace(verified_on=item.verified_on, unverified=(),
+                                         source=[item.source],
+                                         verification_note=item.verification_note)
+            rows.append([[_lit(item.id)], [nodes.Text(item.citation)],
+                         [nodes.paragraph(requires, requires)],
+                         [nodes.Text(data_key(item.check))], _verification(provenance)])
+        table = _table(["Id", "Citation", "Requires", "Met by", "Verified"], rows,
+                       [12, 14, 30, 20, 24], ["docs-catalog-table"])
+        self.set_source_info(table)
+        return [table]
+
+
 # -- example facts -------------------------------------------------------------------------
 
 
@@ -732,3 +765,4 @@ def setup(app: Any) -> None:
     app.add_directive("warning-subtypes", WarningSubtypes)
     app.add_directive("law-catalog", LawCatalog)
     app.add_directive("authority-catalog", AuthorityCatalog)
+    app.add_directive("disclosure-catalog", DisclosureCatalog)

@@ -1,8 +1,11 @@
 """The required disclosures per law: catalog data (``catalogs/disclosures/<law>.yaml``).
 
 Each requirement cites the article that makes it, says what it requires, and names the
-*check* that tells whether the data satisfies it (see :mod:`.evaluate`). Loading checks
-the files' shape, so a typo in a catalog fails the tests, not a user's build.
+*check* that tells whether the data satisfies it (see :mod:`.evaluate`). Like the rights,
+each carries its provenance: ``source`` (the file's, or its own), ``verified_on`` and,
+when that is null, a ``verification_note`` (its own, then the file's) saying what is
+unchecked. Loading checks the files' shape, so a typo in a catalog fails the tests, not
+a user's build.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from . import read_catalog
 ACTIVITY_CHECKS = ("purposes", "lawful_basis", "legitimate_interest", "retention", "required",
                    "consequences", "authorised_by", "data", "source")
 #: Checks made once per policy.
-POLICY_CHECKS = ("organisation", "organisation-address", "recipients", "transfers",
-                 "automated-decisions", "selling", "sensitive", "rights", "complaint",
-                 "rights-exercise", "accountable", "last-updated")
+POLICY_CHECKS = ("organisation", "organisation-address", "recipients", "recipient-roles",
+                 "transfers", "automated-decisions", "selling", "sensitive", "rights",
+                 "complaint", "rights-exercise", "accountable", "last-updated", "published")
 #: Conditions (``when``): on an activity; a policy check applies when any activity matches.
 CONDITIONS = ("basis:consent", "basis:legitimate-interests", "indirect", "mandatory",
               "statutory", "obliged")
-_KEYS = {"id", "citation", "requires", "check", "when", "verified_on", "note"}
+_KEYS = {"id", "citation", "requires", "check", "when", "verified_on", "note", "source",
+         "verification_note"}
+_FILE_KEYS = {"law", "source", "verified_on", "verification_note", "requirements"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Requirement:
     when: str | None
     source: str
     verified_on: datetime.date | None = None
+    #: What was checked against what, and what was not (required while unverified).
+    verification_note: str | None = None
 
     @property
     def key(self) -> str:
@@ -64,6 +71,9 @@ def load_requirements() -> dict[str, tuple[Requirement, ...]]:
         law = raw["law"]
         if entry.name != f"{law}.yaml":
             raise ValueError(f"disclosures/{entry.name} declares law {law!r}")
+        unknown_keys = set(raw) - _FILE_KEYS
+        if unknown_keys:
+            raise ValueError(f"disclosures/{entry.name} has unknown keys {sorted(unknown_keys)}")
         items = []
         for item in raw["requirements"]:
             unknown = set(item) - _KEYS
@@ -80,10 +90,17 @@ def load_requirements() -> dict[str, tuple[Requirement, ...]]:
             verified = item.get("verified_on")
             if isinstance(verified, str):
                 verified = datetime.date.fromisoformat(verified)
+            # The item's own note (what is particular to it), then the file's.
+            note = " ".join(str(n) for n in (item.get("verification_note"),
+                                             raw.get("verification_note")) if n)
+            if verified is None and not note:
+                raise ValueError(f"disclosures/{entry.name}: {item['id']!r} is unverified "
+                                 "and has no verification_note")
             items.append(Requirement(
                 law=law, id=item["id"], citation=item["citation"],
                 requires=" ".join(str(item["requires"]).split()), check=item["check"],
-                when=when, source=raw["source"], verified_on=verified,
+                when=when, source=item.get("source") or raw["source"], verified_on=verified,
+                verification_note=" ".join(str(note).split()) if note else None,
             ))
         ids = [r.id for r in items]
         if len(ids) != len(set(ids)):

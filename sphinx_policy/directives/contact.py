@@ -164,6 +164,11 @@ def find_officers(data: PolicyData, key: str) -> list[Officer]:
     return by_id or [o for o in org.officers if o.role == role]
 
 
+#: Attribute of a contact block: what it shows ("organisation", "office", "authority",
+#: "officer:<role>"); the disclosure checklist links to the block that shows a fact.
+SHOWS_ATTR = "policy_contact_shows"
+
+
 class ContactDirective(DataDirective):
     """Render a contact block.
 
@@ -185,7 +190,13 @@ class ContactDirective(DataDirective):
             kind, key = "officer", kind
         fields = tuple(self.choices("fields", FIELDS)) or FIELDS
         cards = self.cards(kind, key, data)
-        return self.wrap([contact_block(card, fields) for card in cards], "contact")
+        output = self.wrap([contact_block(card, fields) for card in cards], "contact")
+        shows = [f"officer:{o.role}" for o in find_officers(data, key)] if kind == "officer" \
+            else ["organisation" if kind == "organization" else kind]
+        for node in output:
+            if isinstance(node, nodes.Element):
+                node[SHOWS_ATTR] = shows
+        return output
 
     def cards(self, kind: str, key: str, data: PolicyData) -> list[ContactCard]:
         org = data.organisation

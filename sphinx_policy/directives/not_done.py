@@ -36,12 +36,22 @@ def commitments_list(data: PolicyData, cookies: bool) -> list[nodes.Node]:
         return []
     output = nodes.bullet_list(classes=["policy-not-done"])
     for item in items:
-        output += nodes.list_item("", statement(item, data))
+        output += commitment_item(item, data)
     return [output]
 
 
 def label(item: NotDone) -> str | None:
     return item.id or item.practice
+
+
+#: Attribute of a commitment's list item: its label (the disclosure checklist links to it).
+COMMITMENT_ATTR = "policy_commitment"
+
+
+def commitment_item(item: NotDone, data: PolicyData) -> nodes.list_item:
+    node = nodes.list_item("", statement(item, data))
+    node[COMMITMENT_ATTR] = label(item) or ""
+    return node
 
 
 class NotDoneList(DataDirective):
@@ -72,5 +82,5 @@ class NotDoneList(DataDirective):
         items = [i for i in items if not ({i.id, i.practice} & exclude)]
         output = nodes.bullet_list(classes=["policy-not-done"])
         for item in items:
-            output += nodes.list_item("", statement(item, data))
+            output += commitment_item(item, data)
         return self.wrap([output] if items else [], "not-done")

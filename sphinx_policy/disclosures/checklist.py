@@ -1,6 +1,9 @@
 """``disclosure-checklist``: for the authors' own pages, each requirement of a policy
-page's laws, its article, and where the page meets it (a link to the section), or
-"missing".
+page's laws (its sentence translated, with the law as context, like the rights), its
+article, and where the page meets it, or "missing". The link goes to the element that
+carries the fact: the statement that answers it, or the first table, contact block or
+rights list of the kind that shows its data (see :func:`check_page`); the page itself
+for what the published policy meets by being published.
 
 The directive leaves a placeholder; the table is made at ``doctree-resolved``, when the
 policy page has been read and checked (see :func:`check_page`).
@@ -18,8 +21,8 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import load_laws, resolve_law
 from ..diagnostics import Subtype, warn
-from ..directives.nodes_util import para, split_list, table
-from ..locale import N_, Labels, _
+from ..directives.nodes_util import Cell, para, split_list, table
+from ..locale import N_, Labels, _, catalog_text
 from . import COVERED, MET, MISSING, records
 
 if TYPE_CHECKING:
@@ -91,6 +94,10 @@ def _where(app: Sphinx, fromdocname: str, page: str, record: dict[str, Any]) -> 
     return [para(ref)]
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _citation(citation: str, law: str) -> str:
     return citation if law in citation else f"{citation} ({law})"
 
@@ -107,8 +114,8 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
             node.replace_self([])
             continue
         laws = load_laws()
-        rows = [
-            [record["requires"][:1].upper() + record["requires"][1:],
+        rows: list[list[Cell]] = [
+            [_sentence(catalog_text(record["requires"], record["law"])),
              _citation(record["citation"], laws[record["law"]].short_name),
              _where(app, fromdocname, page, record)]
             for record in page_records if not node["laws"] or record["law"] in node["laws"]

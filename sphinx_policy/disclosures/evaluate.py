@@ -24,6 +24,8 @@ DATA_KEYS = {
     "organisation-address": "organisation.address (or the address of one of "
                             "organisation.offices)",
     "recipients": "recipients",
+    "recipient-roles": "recipients[].role",
+    "published": "the published policy itself",
     "transfers": "processing[].transfers[].safeguard",
     "automated-decisions": "processing[].automated_decisions, or a not_done entry with "
                            "practice: automated-decisions",
@@ -99,6 +101,11 @@ def _activity_has(activity: Activity, key: str, law: str) -> bool:
     return value is not None and value != ()
 
 
+#: The ``not_done`` practices that state a policy check is answered ("we do not sell").
+PRACTICES = {"automated-decisions": {"automated-decisions", "profiling"},
+             "selling": {"selling"}, "sensitive": {"special-category"}}
+
+
 def _practices(data: PolicyData) -> set[str]:
     return {item.practice for item in data.not_done if item.practice}
 
@@ -118,14 +125,18 @@ def _policy_has(check: str, data: PolicyData, law: str, dated: bool) -> bool:
         return all(_has_contact(o) for o in officers)
     if check == "recipients":
         return bool(data.recipients)
+    if check == "recipient-roles":
+        return all(r.role for r in data.recipients.values())
+    if check == "published":
+        return True  # the policy being checked is the information itself
     if check == "automated-decisions":
         return (any(a.automated_decisions for a in data.processing)
-                or bool(_practices(data) & {"automated-decisions", "profiling"}))
+                or bool(_practices(data) & PRACTICES[check]))
     if check == "selling":
-        return "selling" in _practices(data)
+        return bool(_practices(data) & PRACTICES[check])
     if check == "sensitive":
         return (any(a.special_category for a in data.processing)
-                or "special-category" in _practices(data))
+                or bool(_practices(data) & PRACTICES[check]))
     if check in ("rights", "complaint"):
         return any(j.law == law for j in data.jurisdictions)
     if check == "rights-exercise":

@@ -6,8 +6,9 @@
    and the wording of the built-in legal catalogs (``sphinx_policy/catalogs``: the
    rights' titles and descriptions, the laws' regions, the authorities' names, notes and
    the country line of their addresses, including the versions of dated changes, even
-   pending ones; citations such as "Art. 15 GDPR" are references and stay as the law
-   writes them) into ``sphinx_policy/locale/sphinx_policy.pot``. Catalog text has the
+   pending ones; the sentences of the required disclosures, ``catalogs/disclosures``;
+   citations such as "Art. 15 GDPR" are references and stay as the law writes them) into
+   ``sphinx_policy/locale/sphinx_policy.pot``. Catalog text has the
    law's or the authority's id as its context (msgctxt), so that each law gets its own
    statutory terms;
 2. update: merge the template into each ``<lang>/LC_MESSAGES/sphinx_policy.po``
@@ -53,6 +54,7 @@ def catalog_messages() -> Iterator[tuple[str, str, str]]:
     """(msgid, location, context) for the wording of the built-in legal catalogs, exactly
     as the loaders normalise it (so the msgids match what the directives look up)."""
     from ..catalogs import load_authorities, load_laws
+    from ..catalogs.requirements import load_requirements
 
     for law in load_laws().values():
         where = f"sphinx_policy/catalogs/laws/{law.id}.yaml"
@@ -61,6 +63,10 @@ def catalog_messages() -> Iterator[tuple[str, str, str]]:
             for version in (right, *(_changed(right, c) for c in right.changes)):
                 yield version.title, where, law.id
                 yield version.description, where, law.id
+    for law_id, requirements in load_requirements().items():
+        where = f"sphinx_policy/catalogs/disclosures/{law_id}.yaml"
+        for requirement in requirements:
+            yield requirement.requires, where, law_id
     for authority in load_authorities().values():
         where = "sphinx_policy/catalogs/authorities.yaml"
         for version in (authority, *(_changed(authority, c) for c in authority.changes)):

@@ -45,6 +45,7 @@ BUILD_WIDE = (
     "merged_commits",  # cache key -> what a merge brought in (commits never change)
     "request_titles",  # sha -> (title, GitLab merge request)
     "effective_dates",  # "sha:path" -> the effective date in that revision's front matter
+    "upcoming_shown",  # docname -> the revision in force a page showed while one waited
     "date_inputs",  # what the dates were computed from (history.page_dates.refresh_dates)
 )
 
@@ -88,7 +89,7 @@ class PolicyDomain(Domain):
 
     name = "policy"
     label = "sphinx-policy"
-    data_version = 1
+    data_version = 3  # 2: upcoming_shown; 3: date_inputs
     initial_data: ClassVar[dict[str, Any]] = {key: {} for key in (*PER_DOCUMENT, *BUILD_WIDE)}
 
     def __init__(self, env: BuildEnvironment) -> None:

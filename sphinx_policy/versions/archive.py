@@ -16,6 +16,14 @@ theme's page template under a banner. A revision never changes, so what was rend
 remembered in a cache beside the doctrees: the next build renders only new revisions
 (and everything again when the configuration changes, since Sphinx then starts a fresh
 environment).
+
+The banner says whether the revision takes effect later, is in force, or was in force
+from one day until another (:func:`.effective.archive_status`): that depends on the
+build date and on newer revisions, not only on the revision. The cache records what each
+page's banner said, and keeps the body of every page whose banner can still change (the
+upcoming and the in-force revisions); when the statement changes (a newer revision, or
+a build date past an effective date), the page is written again with the new banner
+around the kept body, without parsing the revision again.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.io import StringOutput
+from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.environment import CONFIG_OK
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
@@ -48,12 +57,22 @@ from sphinx.util.osutil import relative_uri
 
 from ..compat import parse_source
 from ..diagnostics import Subtype, logger, warn
+from ..directives.in_force import build_date
 from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
 from ..locale import _
 from ..state.data import forget_project_data, project_data
 from ..state.domain import ArchivedRevision, archived_revision, archiving, settings
 from ..version import __version__
+from .effective import (
+    IN_FORCE,
+    NEVER_IN_FORCE,
+    SUPERSEDED,
+    UPCOMING,
+    ArchiveStatus,
+    archive_status,
+    reader_date,
+)
 from .parallel import commit_runs, page_shares, parallel_processes, run_in_processes
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions, revisions_of
@@ -64,7 +83,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
-CACHE_VERSION = 4  # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree
+# 2: images embedded from git; 3: links rebased; 4: parsed in R's tree; 5: banner by status
+CACHE_VERSION = 5
 TREES_FOLDER = "policy-trees"
 
 
@@ -124,8 +144,9 @@ class ArchiveCache:
                     self.pages = data.get("pages", {})
             except (OSError, ValueError):
                 self.pages = {}
-        # What the file holds (entries compared by identity first: cheap when unchanged).
-        self.loaded = dict(self.pages)
+        # What the file holds: each entry copied (a new banner is set in place), their
+        # values compared by identity first, so comparing is cheap when nothing changed.
+        self.loaded = {page: dict(entry) for page, entry in self.pages.items()}
 
     def get(self, app: Sphinx, pagename: str) -> dict[str, Any] | None:
         entry = self.pages.get(pagename)
@@ -479,22 +500,28 @@ class RevisionRenderer:
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
-        builder: Any = self.app.builder
-        destination = StringOutput(encoding="utf-8")
-        doctree.settings = builder.docsettings
-        builder.secnumbers = {}
-        builder.fignumbers = {}
-        target = builder.get_target_uri(pagename)
-        builder.imgpath = relative_uri(target, "_images")
-        builder.dlpath = relative_uri(target, "_downloads")
-        builder.current_docname = pagename
-        if hasattr(builder, "docwriter"):  # Sphinx 8.2
-            builder.docwriter.write(doctree, destination)
-            builder.docwriter.assemble_parts()
-            return builder.docwriter.parts["fragment"]
-        visitor = builder.create_translator(doctree, builder)  # Sphinx 9
-        doctree.walkabout(visitor)
-        return "".join(visitor.fragment)
+        return render_body(self.app, pagename, doctree)
+
+
+def render_body(app: Sphinx, pagename: str, doctree: nodes.document) -> str:
+    """The HTML of ``doctree``'s body, written by the builder's own writer as page
+    ``pagename``."""
+    builder: Any = app.builder
+    destination = StringOutput(encoding="utf-8")
+    doctree.settings = builder.docsettings
+    builder.secnumbers = {}
+    builder.fignumbers = {}
+    target = builder.get_target_uri(pagename)
+    builder.imgpath = relative_uri(target, "_images")
+    builder.dlpath = relative_uri(target, "_downloads")
+    builder.current_docname = pagename
+    if hasattr(builder, "docwriter"):  # Sphinx 8.2
+        builder.docwriter.write(doctree, destination)
+        builder.docwriter.assemble_parts()
+        return str(builder.docwriter.parts["fragment"])
+    visitor = builder.create_translator(doctree, builder)  # Sphinx 9
+    doctree.walkabout(visitor)
+    return "".join(visitor.fragment)
 
 
 def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
@@ -548,23 +575,56 @@ def _date_text(app: Sphinx, record: RevisionRecord) -> str:
     )
 
 
-def _banner(app: Sphinx, record: RevisionRecord, newest: RevisionRecord) -> nodes.container:
-    banner = nodes.container(classes=["policy-archive-banner", "admonition", "warning"])
+def _banner(app: Sphinx, record: RevisionRecord, status: ArchiveStatus) -> nodes.container:
+    """"Archived version of <day>.", and what the revision is on the build date: taking
+    effect later, in force now, or in force from one day until another."""
+    banner = nodes.container(classes=["policy-archive-banner", "admonition", "warning",
+                                      f"policy-archive-{status.kind}"])
     para = nodes.paragraph()
     text = str(_("Archived version of %s.")) % _date_text(app, record)
     para += nodes.strong(text, text)
     para += nodes.Text(" ")
-    if record.sha == newest.sha:
-        para += nodes.Text(str(_("This is the version in force now; the ")))
+    start = reader_date(app, status.start)
+    until = reader_date(app, status.until) if status.until else ""
+    if status.kind == UPCOMING:
+        statement = str(_("This version takes effect on {start}; until then, the "
+                          "{link} shows the version in force.")).format(start=start, link="\0")
         link_text = str(_("current page"))
-    else:
-        para += nodes.Text(str(_("It has been replaced; the ")))
+    elif status.kind == IN_FORCE and status.until is None:
+        statement = str(_("This is the version in force now; the {link} is always up to "
+                          "date.")).format(link="\0")
+        link_text = str(_("current page"))
+    elif status.kind == IN_FORCE:
+        statement = str(_("This is the version in force now, until an updated version "
+                          "takes effect on {until}; the {link} shows both.")
+                        ).format(until=until, link="\0")
+        link_text = str(_("current page"))
+    elif status.kind == SUPERSEDED:
+        statement = str(_("It was in force from {start} until {until}; the {link} is always "
+                          "up to date.")).format(start=start, until=until, link="\0")
         link_text = str(_("current version"))
+    else:
+        assert status.kind == NEVER_IN_FORCE
+        statement = str(_("It was to take effect on {start}, but was replaced before then; "
+                          "the {link} is always up to date.")).format(start=start, link="\0")
+        link_text = str(_("current version"))
+    before, found, after = statement.partition("\0")
+    if not found:  # a translation without the {link} placeholder: the link comes last
+        before, after = statement + " ", ""
     uri = app.builder.get_relative_uri(record.archive, record.docname)
+    para += nodes.Text(before)
     para += nodes.reference(link_text, link_text, refuri=uri, internal=True)
-    para += nodes.Text(str(_(" is always up to date.")))
+    para += nodes.Text(after)
     banner += para
     return banner
+
+
+def _banner_html(app: Sphinx, record: RevisionRecord, status: ArchiveStatus) -> str:
+    """The banner alone, written as the start of the page's body."""
+    builder: Any = app.builder
+    document = new_document(record.archive, builder.docsettings)
+    document += _banner(app, record, status)
+    return render_body(app, record.archive, document)
 
 
 def _title(app: Sphinx, record: RevisionRecord, doctree: nodes.document | None) -> str:
@@ -653,25 +713,25 @@ def archive_page(
     app: Sphinx,
     renderer: RevisionRenderer,
     record: RevisionRecord,
-    newest: RevisionRecord,
+    status: ArchiveStatus,
+    cache: ArchiveCache,
     navigation: _Navigation,
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(page context, cache entry) of the archived version of ``record``, or None when
-    it cannot be read (a warning says why)."""
+) -> tuple[str, dict[str, Any], str] | None:
+    """The archived version of ``record`` parsed in its tree and made into a page (its
+    cache entry written), or None when it cannot be read (a warning says why)."""
     doctree = renderer.doctree(record)
     if doctree is None:
         return None
     title = _title(app, record, doctree)
     page_blocks = blocks_from_doctree(doctree)
-    doctree.insert(0, _banner(app, record, newest))
     body = renderer.body(record.archive, doctree)
-    entry = {
+    cache.pages[record.archive] = {
         "sha": record.sha,
         "title": title,
         "text_sha256": text_sha256(page_blocks),
         "blocks": [[b.kind, b.text] for b in page_blocks],
     }
-    return _context(app, title, body, record, record.archive, navigation), entry
+    return _archive_page(app, cache, record, status, body, navigation)
 
 
 def diff_pages(
@@ -719,8 +779,21 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     cache = ArchiveCache(app)
     navigation = _Navigation(app)
-    todo = [r for rs in records.values() for r in rs if cache.get(app, r.archive) is None]
-    reused = sum(len(rs) for rs in records.values()) - len(todo)
+    timezone = settings(app.env).timezone
+    today = build_date(timezone)
+    status: dict[str, ArchiveStatus] = {
+        r.archive: archive_status(app.env, rs, index, timezone, today)
+        for rs in records.values() for index, r in enumerate(rs)
+    }
+    todo: list[RevisionRecord] = []
+    redate: list[RevisionRecord] = []  # the statement of the banner changed, not the text
+    for record in (r for rs in records.values() for r in rs):
+        entry = cache.get(app, record.archive)
+        if entry is None:
+            todo.append(record)
+        elif entry.get("banner") != status[record.archive].key():
+            (redate if "body" in entry else todo).append(record)
+    reused = sum(len(rs) for rs in records.values()) - len(todo) - len(redate)
     fresh: set[str] = set()  # archives rendered in this build: their diffs are made again
     # Commit by commit, oldest first: every page a commit changed is parsed in the same
     # checked-out tree, and the tree moves forward a few files at a time.
@@ -730,10 +803,14 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if nproc > 1:
             # Both steps in processes of their own (sphinx-build -j N), each writing its
             # pages; the cache entries come back here. The output is the same.
-            _archives_in_processes(app, todo, records, cache, fresh, navigation, nproc)
+            _archives_in_processes(app, todo, status, cache, fresh, navigation, nproc)
+            yield from _redated(app, redate, status, cache, navigation)
             _diffs_in_processes(app, records, cache, fresh, navigation, nproc)
         else:
-            yield from _render_serially(app, todo, records, cache, fresh, navigation)
+            yield from _render_serially(app, todo, status, cache, fresh, navigation)
+            yield from _redated(app, redate, status, cache, navigation)
+            for _docname, revisions in sorted(records.items()):
+                yield from diff_pages(app, cache, revisions, fresh, navigation)
     finally:
         cache.save()
     write_manifest(
@@ -745,13 +822,47 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         },
     )
     write_feed(app)
-    logger.info("sphinx-policy: %d archived versions rendered, %d unchanged", len(fresh), reused)
+    logger.info("sphinx-policy: %d archived versions rendered, %d with a new banner, "
+                "%d unchanged", len(fresh), len(redate), reused)
+
+
+def _archive_page(app: Sphinx, cache: ArchiveCache, record: RevisionRecord,
+                  status: ArchiveStatus, body: str, navigation: _Navigation
+                  ) -> tuple[str, dict[str, Any], str]:
+    """The archived page: the banner for ``status`` above ``body``. The cache keeps what
+    the banner says and, while it can still change, the body without it."""
+    entry = cache.pages[record.archive]
+    entry["banner"] = status.key()
+    if status.kind in (SUPERSEDED, NEVER_IN_FORCE):
+        entry.pop("body", None)  # what a replaced revision was does not change again
+    else:
+        entry["body"] = body
+    page = _banner_html(app, record, status) + body
+    context = _context(app, entry["title"], page, record, record.archive, navigation)
+    context["policy_archive_status"] = status.kind
+    return record.archive, context, "page.html"
+
+
+def _redated(
+    app: Sphinx,
+    redate: list[RevisionRecord],
+    status: dict[str, ArchiveStatus],
+    cache: ArchiveCache,
+    navigation: _Navigation,
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Archived versions whose banner says something new, from their kept body."""
+    for record in redate:
+        entry = cache.pages[record.archive]
+        page = _archive_page(app, cache, record, status[record.archive], entry["body"],
+                             navigation)
+        page[1]["policy_archive_banner_only"] = True  # not parsed again
+        yield page
 
 
 def _archives_in_processes(
     app: Sphinx,
     todo: list[RevisionRecord],
-    records: dict[str, tuple[RevisionRecord, ...]],
+    status: dict[str, ArchiveStatus],
     cache: ArchiveCache,
     fresh: set[str],
     navigation: _Navigation,
@@ -772,13 +883,13 @@ def _archives_in_processes(
         metadata: dict[str, Any] = {}
         try:
             for record in run:
-                newest = records[record.docname][0]
-                made = archive_page(app, renderer, record, newest, navigation)
-                if made is None:
+                page = archive_page(app, renderer, record, status[record.archive], cache,
+                                    navigation)
+                if page is None:
                     continue
-                context, entries[record.archive] = made
+                entries[record.archive] = cache.pages[record.archive]
                 metadata[record.archive] = app.env.metadata.get(record.archive, {})
-                builder.handle_page(record.archive, context, "page.html")
+                builder.handle_page(*page)
         finally:
             renderer.close(prune=False)  # the other processes' trees are in use
         return {"entries": entries, "metadata": metadata}
@@ -822,7 +933,7 @@ def _diffs_in_processes(
 def _render_serially(
     app: Sphinx,
     todo: list[RevisionRecord],
-    records: dict[str, tuple[RevisionRecord, ...]],
+    status: dict[str, ArchiveStatus],
     cache: ArchiveCache,
     fresh: set[str],
     navigation: _Navigation,
@@ -831,14 +942,12 @@ def _render_serially(
     try:
         for record in todo:
             assert renderer is not None
-            made = archive_page(app, renderer, record, records[record.docname][0], navigation)
-            if made is None:
+            page = archive_page(app, renderer, record, status[record.archive], cache,
+                                navigation)
+            if page is None:
                 continue
-            context, cache.pages[record.archive] = made
             fresh.add(record.archive)
-            yield record.archive, context, "page.html"
-        for _docname, revisions in sorted(records.items()):
-            yield from diff_pages(app, cache, revisions, fresh, navigation)
+            yield page
     finally:
         if renderer is not None:
             renderer.close()

@@ -1,15 +1,19 @@
 """The dates of a revision: when it was published, and when it takes or took effect.
 
 A revision's effective date is the ``policy: effective:`` of the page's front matter *at
-that commit*, read from git once per commit and kept in the policy domain.
+that commit*, read from git once per commit and kept in the policy domain. From these
+dates and the build date, :func:`archive_status` says what a revision is (upcoming, in
+force, replaced) and :func:`upcoming` which version a policy page shows: one rule for
+both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..data.parse import parse_data
 from ..data.source import DataFileError
@@ -17,7 +21,7 @@ from ..directives.in_force import build_date
 from ..git.blobs import BlobReader
 from ..git.errors import GitError, GitUnavailable
 from ..git.runner import run_git
-from ..history.dates import to_datetime
+from ..history.dates import format_for_readers, to_datetime
 from ..state.domain import state
 from .records import RevisionRecord, all_revisions
 
@@ -100,6 +104,52 @@ def published_day(record: RevisionRecord, timezone: str) -> dt.date:
     return to_datetime(record.timestamp, timezone).date()
 
 
+def in_force_from(env: BuildEnvironment, record: RevisionRecord, timezone: str) -> dt.date:
+    """The first day the revision's text applied: its effective date, or the day it was
+    published when it gives none, or an earlier one (a text applies once it is public)."""
+    published = published_day(record, timezone)
+    effective = revision_effective(env, record)
+    return max(effective, published) if effective is not None else published
+
+
+#: What an archived revision's banner says of it (:func:`archive_status`).
+UPCOMING, IN_FORCE, SUPERSEDED, NEVER_IN_FORCE = "upcoming", "in-force", "superseded", "never"
+
+
+class ArchiveStatus(NamedTuple):
+    """Whether a revision is, was or will be in force on the build date: ``kind`` (one of
+    the four above), the day it took or takes effect, and the day a newer revision
+    replaced or replaces it (None while none does)."""
+
+    kind: str
+    start: dt.date
+    until: dt.date | None
+
+    def key(self) -> list[str | None]:
+        """A JSON value that changes exactly when the banner's statement changes."""
+        return [self.kind, self.start.isoformat(), self.until.isoformat() if self.until else None]
+
+
+def archive_status(env: BuildEnvironment, revisions: Sequence[RevisionRecord], index: int,
+                   timezone: str, today: dt.date) -> ArchiveStatus:
+    """The status of ``revisions[index]`` (newest first) on ``today``.
+
+    A revision applies from :func:`in_force_from` until the first day a newer one
+    applies. One announced for a later day and replaced before that day was never in
+    force. The same rule picks the version a policy page shows (:func:`upcoming`).
+    """
+    record = revisions[index]
+    start = in_force_from(env, record, timezone)
+    until = min((in_force_from(env, r, timezone) for r in revisions[:index]), default=None)
+    if until is not None and until <= start and start > published_day(record, timezone):
+        return ArchiveStatus(NEVER_IN_FORCE, start, until)
+    if start > today:
+        return ArchiveStatus(UPCOMING, start, until)
+    if until is not None and until <= today:
+        return ArchiveStatus(SUPERSEDED, start, until)
+    return ArchiveStatus(IN_FORCE, start, until)
+
+
 def upcoming(env: BuildEnvironment, docname: str, timezone: str
              ) -> tuple[RevisionRecord, dt.date, RevisionRecord | None] | None:
     """(the upcoming revision, its effective date, the revision in force) when the page's
@@ -113,6 +163,14 @@ def upcoming(env: BuildEnvironment, docname: str, timezone: str
     today = build_date(timezone)
     if effective is None or effective <= today:
         return None
-    in_force = next((r for r in revisions[1:]
-                     if (e := revision_effective(env, r)) is None or e <= today), None)
+    # The same rule as the banners' (archive_status): the newest revision already applying.
+    in_force = next((r for r in revisions[1:] if in_force_from(env, r, timezone) <= today),
+                    None)
     return newest, effective, in_force
+
+
+def reader_date(app: Sphinx, day: dt.date) -> str:
+    """A day as readers see dates (the date format and language of the build)."""
+    moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+    return format_for_readers(int(moment.timestamp()), "UTC",
+                              app.config.html_last_updated_fmt or None, app.config.language)

@@ -23,11 +23,16 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..diagnostics import Subtype, warn
-from ..history.dates import format_for_readers
 from ..locale import _
-from ..state.domain import settings
+from ..state.domain import settings, state
 from .archive import ARCHIVE_BUILDERS, RevisionRenderer, rebase_links
-from .effective import published_day, remember_effective_dates, revision_effective, upcoming
+from .effective import (
+    published_day,
+    reader_date,
+    remember_effective_dates,
+    revision_effective,
+    upcoming,
+)
 from .records import RevisionRecord, all_revisions
 
 if TYPE_CHECKING:
@@ -60,19 +65,14 @@ def check_notice_periods(app: Sphinx, env: BuildEnvironment) -> None:
                      location=docname)
 
 
-def _date(app: Sphinx, day: dt.date) -> str:
-    moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
-    return format_for_readers(int(moment.timestamp()), "UTC",
-                              app.config.html_last_updated_fmt or None, app.config.language)
-
-
 def notice_node(app: Sphinx, pagename: str, record: RevisionRecord,
                 effective: dt.date, diff: bool) -> nodes.container:
     """"An updated version takes effect on …", with links to it and to its changes."""
     builder: Any = app.builder
     box = nodes.container(classes=["policy-upcoming-notice", "admonition", "note"])
     para = nodes.paragraph()
-    text = str(_("An updated version of this policy takes effect on %s.")) % _date(app, effective)
+    text = str(_("An updated version of this policy takes effect on %s.")) % reader_date(
+        app, effective)
     para += nodes.strong(text, text)
     para += nodes.Text(" ")
     link = str(_("Read the updated version"))
@@ -125,8 +125,25 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         renderer.close()
 
 
+def pages_that_switch(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-updated: the pages that showed the version in force under a notice in the last
+    build and show their newest revision now (the build date reached its effective
+    date). Sphinx would not write them again, since their source did not change; they
+    are returned to be written. (Pages still waiting are written by :func:`collect_pages`
+    in every build.)"""
+    shown: dict[str, str] = state(env, "upcoming_shown")
+    previous = dict(shown)
+    shown.clear()
+    for docname in sorted(all_revisions(env)):
+        found = upcoming(env, docname, settings(env).timezone)
+        if found is not None and found[2] is not None:
+            shown[docname] = found[2].sha
+    return sorted(d for d in previous if d not in shown and d in env.found_docs)
+
+
 def setup_upcoming(app: Sphinx) -> None:
     # After the revision records (versions.revisions, priority 650), before the check.
     app.connect("env-updated", remember_effective_dates, priority=660)
     app.connect("env-updated", check_notice_periods, priority=900)
+    app.connect("env-updated", pages_that_switch, priority=900)
     app.connect("html-collect-pages", collect_pages, priority=600)
