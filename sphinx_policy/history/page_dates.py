@@ -277,16 +277,23 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _inputs(app: Sphinx, env: BuildEnvironment, repos: Repositories) -> dict[str, object]:
     """What the dates depend on besides the documents' own dependencies (which change
-    only when a document is read): each repository's index fingerprint (HEAD, the
-    work tree's status, the exclusions), the documents, the settings."""
+    only when a document is read): each repository's index (:func:`_index_state`), the
+    documents, the settings."""
     config = app.config
     return {
-        "roots": {str(root): index.fingerprint for root, index in repos.indexes.items()
+        "roots": {str(root): _index_state(index) for root, index in repos.indexes.items()
                   if index is not None},
         "docs": hashlib.sha256("\0".join(sorted(env.found_docs)).encode()).hexdigest(),
         "settings": repr((config.policy_git_exclude, config.policy_git_ignore_revs,
                           config.policy_git_extra_dependencies, str(env.srcdir))),
     }
+
+
+def _index_state(index: HistoryIndex) -> list[object]:
+    """What of an index the dates depend on: its fingerprint (HEAD, status, exclusions,
+    ignored revisions) and the shallow boundary (``git fetch --unshallow`` moves it and
+    nothing else)."""
+    return [index.fingerprint, index.shallow, sorted(index.boundary)]
 
 
 def _inputs_unchanged(
@@ -300,9 +307,9 @@ def _inputs_unchanged(
     roots = previous.get("roots")
     if not isinstance(roots, dict) or not roots:
         return False
-    for root, fingerprint in roots.items():
+    for root, known in roots.items():
         index = repos.index_of(Path(root))
-        if index is None or index.fingerprint != fingerprint:
+        if index is None or _index_state(index) != known:
             return False
     now = _inputs(app, env, repos)
     return now == previous and repos.failure is None
