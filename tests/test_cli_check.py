@@ -10,7 +10,6 @@ import pytest
 from sphinx.util.console import strip_colors
 
 from sphinx_policy.cli import main
-from sphinx_policy.cli.check import myst_directives, rst_directives
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -239,21 +238,6 @@ def test_usage_errors_exit_2(tmp_path, capsys, monkeypatch, args):
 def test_folder_without_conf_py(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
     assert "has no conf.py" in capsys.readouterr().err
-
-
-def test_scanners_find_nested_directives_and_body_lines():
-    md = ["```{note}", "````{cookie-table}", ":file: a.yaml", "- name: x", "````", "```",
-          "```python", "```{cookie-table}", "```"]
-    found = list(myst_directives(md))
-    names = [(d.name, d.line, d.body_line, d.options) for d in found]
-    assert names[:2] == [("note", 1, 2, {}), ("cookie-table", 2, 4, {"file": "a.yaml"})]
-    assert len(found) == 2  # the fenced python block is code, not a directive
-    rst = [".. note::", "", "   .. contact:: office hq", "      :fields: name", "",
-           "      body", "", "Text"]
-    found = list(rst_directives(rst))
-    assert [(d.name, d.argument, d.body_line) for d in found] == [
-        ("note", "", 3), ("contact", "office hq", 6)]
-    assert found[1].body == ["body"]
 
 
 def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):

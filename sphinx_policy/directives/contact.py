@@ -185,7 +185,16 @@ class Contact(PolicyDataDirective):
             kind, key = "officer", kind
         fields = tuple(self.choices("fields", FIELDS)) or FIELDS
         cards = self.cards(kind, key, data)
-        return self.wrap([contact_block(card, fields) for card in cards], "contact")
+        shown = [self.authority_id(key, data)] if kind == "authority" and cards else []
+        return self.wrap([contact_block(card, fields) for card in cards], "contact",
+                         authorities=shown)
+
+    @staticmethod
+    def authority_id(key: str, data: PolicyData) -> str:
+        """The authority ``contact authority KEY`` names: a law's (as the data assigns
+        it) or the one with that id."""
+        law = resolve_law(key)
+        return law_authority(law, data) if law else key
 
     def cards(self, kind: str, key: str, data: PolicyData) -> list[ContactCard]:
         org = data.organisation
@@ -229,9 +238,7 @@ class Contact(PolicyDataDirective):
                 self.unknown("officer", key, known)
             return [officer_card(o, data) for o in officers]
         if kind == "authority":
-            law = resolve_law(key)
-            authority_id = law_authority(law, data) if law else key
-            record = authority_record(authority_id, data, catalog_day(self))
+            record = authority_record(self.authority_id(key, data), data, catalog_day(self))
             if record is None:
                 known = sorted(set(load_authorities()) | set(data.authorities) | set(load_laws()))
                 self.unknown("authority", key, known)
