@@ -125,17 +125,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         for finding in result.findings:
             print(finding.format())
+    if result.stopped:
+        print(f"sphinx-policy check: the build stopped before its end ({result.stopped}); "
+              "what comes after that point was not checked", file=sys.stderr)
     if not args.quiet:
         summary = (f"{len(result.findings)} problem(s) in the data" if result.findings
                    else "no problems")
         print(f"sphinx-policy check: {summary} ({len(result.files)} data file(s), "
               f"{result.documents} documents)", file=sys.stderr)
-        if result.stopped:
-            print(f"sphinx-policy check: the build stopped there, so the pages after it "
-                  f"were not checked: {result.stopped}", file=sys.stderr)
         for line in catalog_report(result, args.max_age):
             print(line, file=sys.stderr)
-    return EXIT_PROBLEMS if result.findings else EXIT_OK
+    return EXIT_PROBLEMS if result.findings or result.stopped else EXIT_OK
 
 
 def catalog_report(result: Result, max_age: int) -> list[str]:
@@ -170,7 +170,8 @@ class Result:
     authorities: set[str] = field(default_factory=set)
     #: The day of the check (SOURCE_DATE_EPOCH honoured, in policy_timezone).
     today: dt.date = field(default_factory=dt.date.today)
-    #: Why the build stopped early (a page it cannot read), or "".
+    #: Why the build stopped before its end (a page it cannot read, an extension that
+    #: failed), or "": the pages after that point were not checked.
     stopped: str = ""
 
     def add(self, finding: Finding) -> None:
@@ -206,7 +207,7 @@ class WarningRecords(logging.Handler):
         self.records.append(kept)
 
 
-def _finding(app: Sphinx, record: logging.LogRecord, conf: Path) -> Finding:
+def _finding(app: Sphinx, record: logging.LogRecord) -> Finding:
     """The record with its location as the build prints it: a (docname, line) or a
     docname as the page's path, a node already as ``source:line``."""
     subtype = str(getattr(record, "subtype", ""))
@@ -218,9 +219,8 @@ def _finding(app: Sphinx, record: logging.LogRecord, conf: Path) -> Finding:
             location = None
         else:
             return Finding(subtype, message, str(app.env.doc2path(docname)), line or None)
-    if not location:
-        # Settings are checked before there is any document: they belong to conf.py.
-        return Finding(subtype, message, str(conf) if subtype == "config" else "", None)
+    if not location:  # e.g. a setting of conf.py (the message says which)
+        return Finding(subtype, message, "", None)
     if ":" not in location:
         return Finding(subtype, message, str(app.env.doc2path(location)), None)
     path, _, line = str(location).rpartition(":")
@@ -270,7 +270,6 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
     result = Result()
     records = WarningRecords()
     logger.logger.addHandler(records)
-    conf = confdir / "conf.py"
     bar = progress or Progress("checking", None)
     # A fresh environment each time: Sphinx gives a page's warnings only when it reads
     # the page, so an environment kept from the last check would hide the warnings of
@@ -296,15 +295,14 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
             except UnicodeDecodeError as err:  # Sphinx stops at a page that is not UTF-8
                 page = app.env.doc2path(app.env.docname) if app.env.docname else srcdir
                 result.add(Finding("file", f"cannot read this page: {err}", str(page), 1))
-                result.stopped = f"{shown_path(str(page))} is not UTF-8"
-            except SphinxError as err:
-                result.stopped = str(err)
-                result.add(Finding("file", f"the build stopped: {err}", "", None))
+                result.stopped = f"{shown_path(str(page))} is not UTF-8 text"
+            except SphinxError as err:  # an extension failed: Sphinx's own message
+                result.stopped = " ".join(str(err).split())
             suppressed = app.config.suppress_warnings
             for record in records.records:
                 subtype = str(getattr(record, "subtype", ""))
                 if not is_suppressed_warning(WARNING_TYPE, subtype, suppressed):
-                    result.add(_finding(app, record, conf))
+                    result.add(_finding(app, record))
             result.documents = len(app.env.found_docs)
             result.files.update(project_data(app.env).files)
             for files in data_files_of(app.env).values():
