@@ -47,7 +47,7 @@ def _cpu() -> float:
 def main(argv: list[str]) -> None:
     repo = argv[0]
     trace = "--tracemalloc" in argv[1:]
-    from sphinx_policy.history.index import build_index
+    from sphinx_policy.git.index import build_index
 
     gc.collect()
     baseline = _status_kb("VmRSS") or _maxrss_kb()

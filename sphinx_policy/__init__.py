@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # Bump whenever the layout of what sphinx-policy stores on the build environment changes,
 # so that Sphinx discards a pickled environment it could not read correctly.
-ENV_VERSION = 3
+ENV_VERSION = 4  # 4: all state in the policy domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -22,17 +22,19 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .consent import setup_consent
-    from .data.collector import setup_data
     from .directives import setup_directives
     from .disclosures import setup_disclosures
     from .history import setup_history
     from .html import setup_html
     from .latex import setup_latex
     from .locale import setup_locale
+    from .state.data import setup_data
+    from .state.domain import setup_domain
     from .versions import setup_versions
 
     setup_config(app)
     setup_locale(app)
+    setup_domain(app)
     setup_data(app)
     setup_directives(app)
     setup_disclosures(app)
@@ -41,7 +43,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_html(app)
     setup_latex(app)
     setup_consent(app)  # the consent banner's script, with policy_consent_script
-    app.setup_extension("sphinx_policy.seo")  # schema.org JSON-LD in policy pages' heads
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -85,6 +85,13 @@ class PolicyConfig:
 
 
 _TYPES = get_type_hints(PolicyConfig)
+#: What Sphinx's own type check of conf.py accepts for each kind of setting.
+_SPHINX_TYPES: dict[Any, frozenset[type]] = {
+    list[str]: frozenset({list, tuple}),
+    bool: frozenset({bool}),
+    int: frozenset({int}),
+    str: frozenset({str}),
+}
 _EXPECTED = {
     list[str]: "a list of strings, e.g. ['_data/*.yaml']",
     bool: "True or False",
@@ -161,5 +168,8 @@ def validate_config(app: Sphinx, config: Config) -> None:
 
 def setup_config(app: Sphinx) -> None:
     for f in dataclasses.fields(PolicyConfig):
-        app.add_config_value(f"policy_{f.name}", _default(f), "env")
-    app.connect("config-inited", validate_config)
+        app.add_config_value(f"policy_{f.name}", _default(f), "env",
+                             types=_SPHINX_TYPES[_TYPES[f.name]])
+    # Before Sphinx's own type check (priority 800): a bad value is reported once, as
+    # policy.config, and replaced by its default.
+    app.connect("config-inited", validate_config, priority=500)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .data.vocabulary import CATEGORIES
+from .state.domain import settings
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -254,15 +255,15 @@ def consent_script(config: dict[str, Any]) -> str:
 def write_build_script(app: Any, exception: BaseException | None) -> None:
     """``build-finished``: the banner script of ``policy_consent_script`` in the HTML
     output, from the project's data, in the build's language."""
-    from .data.store import project_data
     from .diagnostics import Subtype, warn
+    from .state.data import project_data
 
-    target = app.config.policy_consent_script
+    target = settings(app.env).consent_script
     if exception is not None or not target or app.builder.format != "html":
         return
     outdir = Path(app.outdir).resolve()
     path = (outdir / target).resolve()
-    url = app.config.policy_consent_policy_url
+    url = settings(app.env).consent_policy_url
     if not path.is_relative_to(outdir) or path == outdir:
         warn(Subtype.CONFIG, f"conf.py: policy_consent_script = {target!r} is not a path "
              "inside the HTML output; no consent script written")

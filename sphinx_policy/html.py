@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import shutil
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,6 @@ from .directives.nodes_util import in_policy_table
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 STATIC = Path(__file__).parent / "static"
 CSS_FILE = "sphinx-policy.css"
@@ -162,11 +162,17 @@ def depart_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
     type(self).depart_tbody(self, node)
 
 
-def _add_static(app: Sphinx, config: Config) -> None:
-    # At config-inited, so the pickled configuration has it too and incremental builds
-    # do not see a changed html_static_path.
-    if str(STATIC) not in config.html_static_path:
-        config.html_static_path.append(str(STATIC))
+def _add_stylesheet(app: Sphinx) -> None:
+    """builder-inited: the stylesheet, for HTML builders only (html, dirhtml, epub...).
+    Written straight into the output's ``_static`` rather than added to
+    ``html_static_path``, so the configuration stays as the project wrote it (a changed
+    configuration would make every incremental build read every page again)."""
+    if app.builder.format != "html":
+        return
+    static = Path(app.builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STATIC / CSS_FILE, static / CSS_FILE)
+    app.add_css_file(CSS_FILE)
 
 
 def setup_html(app: Sphinx) -> None:
@@ -178,5 +184,4 @@ def setup_html(app: Sphinx) -> None:
     app.add_node(nodes.tbody, override=True, html=(visit_tbody, depart_tbody))
     app.add_post_transform(ContactToAddress)
     app.add_post_transform(MarkWideTables)
-    app.add_css_file(CSS_FILE)
-    app.connect("config-inited", _add_static)
+    app.connect("builder-inited", _add_stylesheet)

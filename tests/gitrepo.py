@@ -56,7 +56,7 @@ def files_naming_people(outdir: Path) -> list[tuple[str, str]]:
 
 #: What code under test needs of a repository's fixed environment to run git as the
 #: repository does (its HOME with its config, no system config, its time zone).
-PINNED = ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ")
+PINNED = ("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM", "TZ")
 
 
 def pin_git_environment(monkeypatch: Any, env: Mapping[str, str]) -> None:

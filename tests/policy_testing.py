@@ -122,3 +122,25 @@ def assert_no_traceback(app: SphinxTestApp) -> None:
     output = app.status.getvalue() + app.warning.getvalue()
     assert "Traceback" not in output
     assert "Exception occurred" not in output
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``; return ``root``."""
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+    return root
+
+
+def build_site(srcdir: Path, buildername: str = "html", **overrides: object) -> SphinxTestApp:
+    """Build ``srcdir`` once with a fresh testing app (``overrides``: conf.py values)."""
+    app = SphinxTestApp(buildername, srcdir=srcdir, confoverrides=overrides or None)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app

@@ -25,7 +25,7 @@ def builder(name: str) -> pytest.MarkDecorator:
     return pytest.mark.sphinx(name, testroot="myst", srcdir=f"builder-{name}")
 
 
-def build(app: SphinxTestApp) -> None:
+def build_cleanly(app: SphinxTestApp) -> None:
     app.build()
     assert app.statuscode == 0
     assert warnings(app) == ""
@@ -37,7 +37,7 @@ def build(app: SphinxTestApp) -> None:
     [pytest.param(n, marks=builder(n)) for n in ("html", "dirhtml", "epub")],
 )
 def test_html_like_builders(app: SphinxTestApp, name: str) -> None:
-    build(app)
+    build_cleanly(app)
     cookies = soup_of(app, "cookies")
     assert column(only_table(block(cookies, "t-all")), "Name") == [
         "sessionid",
@@ -60,7 +60,7 @@ def test_html_like_builders(app: SphinxTestApp, name: str) -> None:
 
 @builder("singlehtml")
 def test_singlehtml(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     page = soup_of(app, "index")
     # Every page is in the one file, with its tables and contact blocks.
     assert column(only_table(block(page, "t-all")), "Name")[0] == "sessionid"
@@ -74,7 +74,7 @@ def test_singlehtml(app: SphinxTestApp) -> None:
 
 @builder("latex")
 def test_latex(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     tex = next(app.outdir.glob("*.tex")).read_text("utf-8")
     # Long names in table cells may break after their separators (see sphinx_policy.latex).
     assert r"\sphinxupquote{cookie\_\allowbreak{}consent}" in tex
@@ -88,11 +88,12 @@ def test_latex(app: SphinxTestApp) -> None:
     # Policy tables get fixed, word-safe column widths instead of tabulary's squeezing.
     assert re.search(r"\\begin\{(?:tabular|longtable)\}\[[tc]\]\{\|?\\X\{", tex)
     assert "Example Widgets (Pty) Ltd" in tex
+    assert not list(app.outdir.rglob("sphinx-policy.css"))
 
 
 @builder("text")
 def test_text(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     cookies = (app.outdir / "cookies.txt").read_text("utf-8")
     row = next(line for line in cookies.splitlines() if '"sessionid"' in line)
     assert [cell.strip() for cell in row.strip("|").split("|")] == [
@@ -109,11 +110,13 @@ def test_text(app: SphinxTestApp) -> None:
     assert "To exercise these rights, contact us: rights@example.org." in rights
     contact = (app.outdir / "contact.txt").read_text("utf-8")
     assert "Cape Town 8001" in contact
+    # The stylesheet is for HTML builders only.
+    assert not list(app.outdir.rglob("*.css"))
 
 
 @builder("man")
 def test_man(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     man = next(app.outdir.rglob("*.1")).read_text("utf-8")
     for expected in (
         "sessionid",
@@ -128,7 +131,7 @@ def test_man(app: SphinxTestApp) -> None:
 
 @builder("texinfo")
 def test_texinfo(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     texi = next(app.outdir.glob("*.texi")).read_text("utf-8")
     for expected in (
         "sessionid",
@@ -142,7 +145,7 @@ def test_texinfo(app: SphinxTestApp) -> None:
 
 @builder("gettext")
 def test_gettext_makes_data_translatable(app: SphinxTestApp) -> None:
-    build(app)
+    build_cleanly(app)
     cookies = (app.outdir / "cookies.pot").read_text("utf-8")
     for msgid in (
         "sessionid",

@@ -18,8 +18,8 @@ from policy_testing import policy_warnings
 from sphinx.testing.util import _clean_up_global_state
 
 from sphinx_policy.cli import main
-from sphinx_policy.history.headlines import body_title, generated, headline, squash, unsync
-from sphinx_policy.history.index import clean_text
+from sphinx_policy.git.headlines import body_title, generated, headline, squash, unsync
+from sphinx_policy.git.text import clean_text
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -105,7 +105,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
     ("Fix #12 in the cookie table", None, [], ("Fix #12 in the cookie table", None)),
 ])
 def test_headlines(subject, body, merged, expected) -> None:
-    from sphinx_policy.history.headlines import gitlab_request
+    from sphinx_policy.git.headlines import gitlab_request
 
     message = f"{subject}\n\n{body}" if body is not None else subject
     title = body_title(message) if generated(subject) else None

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from policy_testing import by_name, column, only_table, soup_of
+from policy_testing import (
+    build_site,
+    by_name,
+    column,
+    only_table,
+    policy_warnings,
+    soup_of,
+    write_files,
+)
 from policy_testing import main as main_body
 
 from sphinx_policy.cli import main
@@ -168,3 +176,114 @@ def test_an_existing_output_file_is_kept_without_force(tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == "# mine\n"
     assert main(["import-cookies", str(source), "-o", str(out), "--force"]) == 0
     assert "cookies:" in out.read_text(encoding="utf-8")
+
+
+CONF = """extensions = ["myst_parser", "sphinx_policy"]
+policy_git = False
+exclude_patterns = ["_build"]
+policy_data_files = {patterns!r}
+"""
+
+
+# --------------------------------------------------------------------------- import
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def row(name: str, controller: str, description: str = "Ad id", platform: str = "Ads") -> list[str]:
+    return ["id", platform, "Marketing", name, "", description, "1 year", controller, "", "0"]
+
+
+@pytest.fixture
+def in_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def import_cookies(csv_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["import-cookies", str(csv_path)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_import_keeps_a_second_providers_cookie_of_the_same_name(
+    in_folder: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = in_folder / "ocd.csv"
+    source.write_text(csv_text([row("uid", "Ad Network One"), row("uid", "Ad Network Two"),
+                                row("uid", "Ad Network One")]), "utf-8")
+    code, out, err = import_cookies(source, capsys)
+    assert code == 0
+    cookies = yaml.safe_load(out)["cookies"]
+    assert [(c["name"], c["provider"]) for c in cookies] == [
+        ("uid", "Ad Network One"), ("uid", "Ad Network Two")]
+    assert "ocd.csv:4: uid repeats row 2" in err  # the same provider twice: left out
+    assert str(in_folder) not in err  # paths as the user gave them, not absolute
+    # and the build takes both, without a "declared twice"
+    root = write_files(tmp_path / "site", {
+        "conf.py": CONF.format(patterns=["_data/*.yaml"]), "_data/cookies.yaml": out,
+        "index.md": "# C\n\n```{cookie-table}\n:columns: name, provider\n```\n"})
+    app = build_site(root)
+    assert policy_warnings(app) == []
+    table = only_table(main_body(soup_of(app, "index")))
+    assert column(table, "Provider") == ["Ad Network One", "Ad Network Two"]
+
+
+@pytest.mark.parametrize(("encoding", "named"), [
+    ("latin-1", "Windows-1252"), ("cp1252", "Windows-1252"), ("utf-16", "UTF-16"),
+    ("utf-8-sig", None), ("utf-8", None),
+])
+def test_import_reads_the_encodings_spreadsheets_write(
+    in_folder: Path, capsys: pytest.CaptureFixture[str], encoding: str, named: str | None
+) -> None:
+    source = in_folder / "ocd.csv"
+    source.write_bytes(csv_text([row("prefs", "Café Société", "Mémorise la langue")]).encode(
+        encoding))
+    code, out, err = import_cookies(source, capsys)
+    assert code == 0, err
+    assert "Traceback" not in err
+    cookie = yaml.safe_load(out)["cookies"][0]
+    assert cookie["provider"] == "Café Société"
+    assert cookie["purpose"] == "Mémorise la langue"
+    if named:
+        assert named in err  # says how it was read
+    else:
+        assert "read as" not in err
+
+
+def test_import_oversized_field_is_a_usage_error(
+    in_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = in_folder / "ocd.csv"
+    source.write_text(csv_text([row("big", "X", "d" * 200_000)]), "utf-8")
+    code, out, err = import_cookies(source, capsys)
+    assert code == 2
+    assert "Traceback" not in err and out == ""
+    assert "ocd.csv:" in err and "131,072" in err
+
+
+def test_import_removes_control_characters_and_the_build_accepts_the_result(
+    in_folder: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = in_folder / "ocd.csv"
+    source.write_text(csv_text([row("ctl\x07name", "Bell\x00 Inc", "Rings\x1b[31m red\x7f")]),
+                      "utf-8")
+    code, out, err = import_cookies(source, capsys)
+    assert code == 0
+    assert "control characters removed" in err
+    root = write_files(tmp_path / "site", {
+        "conf.py": CONF.format(patterns=["_data/*.yaml"]), "_data/cookies.yaml": out,
+        "index.md": "# C\n\n```{cookie-table}\n:columns: name, provider, purpose\n```\n"})
+    app = build_site(root)
+    assert policy_warnings(app) == []
+    table = only_table(main_body(soup_of(app, "index")))
+    assert by_name(table, "Provider") == {"ctl name": "Bell Inc"}
+    assert by_name(table, "Purpose")["ctl name"] == "Rings [31m red"
+
+

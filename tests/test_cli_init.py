@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from gitrepo import git_env
+from gitrepo import GitRepo, git_env
 from policy_testing import main as main_body
 from policy_testing import soup_of, text
 
@@ -149,3 +149,98 @@ def test_existing_folder_is_left_alone(tmp_path, capsys):
     assert main(["init", str(site), "-y", "--force"]) == 0
     assert (site / "conf.py").read_text() == "# mine\n"
     assert (site / "privacy.md").is_file()
+
+
+# --------------------------------------------------------------------------- init --git
+
+
+@pytest.fixture
+def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = git_env(home)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_init_git_force_in_a_repository_commits_only_the_files_it_wrote(
+    tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = GitRepo(tmp_path / "app", home=Path(git_home["HOME"]))
+    repo.write("app.py", "print('v1')\n")
+    repo.write("README.md", "# App\n")
+    repo.commit("the app")
+    repo.write("app.py", "print('unfinished')\n")  # work in progress, not staged
+    repo.write("staged.py", "x = 1\n")
+    repo.add("staged.py")  # staged by the user, not for this commit
+    repo.write(".env", "SECRET=hunter2\n")  # untracked secret
+    before = _git(repo.path, "rev-list", "--count", "HEAD")
+
+    assert main(["init", "-y", "--git", "--force", str(repo.path)]) == 0
+    out = capsys.readouterr().out
+
+    committed = sorted(_git(repo.path, "show", "--name-only", "--format=", "HEAD").split())
+    written = sorted(line.strip() for line in out.splitlines() if line.startswith("  ")
+                     and not line.startswith("  sphinx"))
+    assert committed == written
+    assert "conf.py" in committed and "_data/cookies.yaml" in committed
+    assert ".env" not in committed and "app.py" not in committed and "staged.py" not in committed
+    assert int(_git(repo.path, "rev-list", "--count", "HEAD")) == int(before) + 1
+    status = _git(repo.path, "status", "--porcelain")
+    assert " M app.py" in status.splitlines()  # still modified, not committed
+    assert "A  staged.py" in status.splitlines()  # still staged, not committed
+    assert "?? .env" in status.splitlines()  # still untracked
+    assert "new git repository" not in out
+    assert "existing git repository" in out
+
+
+def test_init_git_inside_a_repository_does_not_nest_one(
+    tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = GitRepo(tmp_path / "project", home=Path(git_home["HOME"]))
+    repo.write("app.py", "print('app')\n")
+    repo.commit("the app")
+
+    assert main(["init", "-y", "--git", str(repo.path / "docs")]) == 0
+    out = capsys.readouterr().out
+
+    assert not (repo.path / "docs" / ".git").exists()
+    tree = _git(repo.path, "ls-tree", "-r", "HEAD").splitlines()
+    modes = {line.split("\t")[1]: line.split()[0] for line in tree}
+    assert modes["docs/conf.py"] == "100644"  # a file of the outer repository
+    assert "160000" not in modes.values()  # no embedded repository (gitlink)
+    assert "app.py" in modes
+    assert "new git repository" not in out
+
+
+def test_init_git_never_nests_a_repository_in_one_git_refuses(
+    tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A repository git will not read (owned by another user): no repository is created
+    inside it; git's complaint is shown."""
+    repo = GitRepo(tmp_path / "project", home=Path(git_home["HOME"]))
+    repo.write("app.py", "print('app')\n")
+    repo.commit("the app")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    assert main(["init", "-y", "--git", str(repo.path / "docs")]) == 1
+    assert not (repo.path / "docs" / ".git").exists()
+    assert "git failed" in capsys.readouterr().err
+
+
+def test_init_git_in_a_new_folder_still_creates_a_repository(
+    tmp_path: Path, git_home: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    assert main(["init", "-y", "--git", str(site)]) == 0
+    assert (site / ".git").is_dir()
+    assert "Created a new git repository" in capsys.readouterr().out
+    assert _git(site, "status", "--porcelain") == ""
+
+

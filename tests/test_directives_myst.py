@@ -512,3 +512,5 @@ def test_stylesheet_is_copied_and_linked(app: SphinxTestApp, page: Page) -> None
         link["href"].split("?")[0] for link in page("legal/page").select('link[rel="stylesheet"]')
     ]
     assert "../_static/sphinx-policy.css" in hrefs
+    # The project's configuration stays as written (a changed one re-reads every page).
+    assert not any("sphinx_policy" in str(path) for path in app.config.html_static_path)

@@ -30,6 +30,7 @@ from policy_testing import (
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_policy.catalogs import load_laws
+from sphinx_policy.catalogs.requirements import Requirement, load_requirements
 from sphinx_policy.cli import main as cli_main
 from sphinx_policy.data.model import build_policy_data
 from sphinx_policy.data.parse import parse_data
@@ -40,7 +41,6 @@ from sphinx_policy.disclosures.evaluate import (
     evaluate,
     missing_messages,
 )
-from sphinx_policy.disclosures.requirements import Requirement, load_requirements
 
 DOCS = Path(__file__).parent.parent / "docs"
 EXAMPLES = {"fynbos-digital": "gdpr", "karoo-cyber-works": "popia",

@@ -1,4 +1,4 @@
-"""sphinx_policy.history.index against real git repositories (no mocks)."""
+"""The git layer's history index (sphinx_policy.git) against real git repositories (no mocks)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from pathlib import Path
 import pytest
 from gitrepo import GIT, GitRepo
 
-from sphinx_policy.history.index import (
-    BlobReader,
-    GitUnavailable,
-    HistoryIndex,
-    build_index,
-    find_repository_root,
-    rfc3339,
-)
+from sphinx_policy.git.blobs import BlobReader
+from sphinx_policy.git.errors import GitUnavailable
+from sphinx_policy.git.index import HistoryIndex, build_index
+from sphinx_policy.git.text import rfc3339
 
 
 def index(repo: GitRepo, **kwargs: object) -> HistoryIndex:
@@ -326,9 +322,8 @@ def test_non_utf8_file_name(repo: GitRepo) -> None:
     idx = index(repo)
     assert name in idx.head_paths
     assert shas(idx.file(name)) == [c1]
-    with idx.blob_reader() as reader:
+    with BlobReader(idx.root, env=repo.env) as reader:
         assert reader.read_blob(c1, name) == b"x"
-        assert reader.ls_tree(c1) == [name]
 
 
 # --------------------------------------------------------------------------- work tree
@@ -591,7 +586,6 @@ def test_not_a_repository(tmp_path: Path) -> None:
         build_index(plain / "docs", env=env)
     assert info.value.reason == "not-a-repository"
     assert "not inside a git work tree" in str(info.value)
-    assert find_repository_root(plain / "docs" / "x.md", env=env) is None
     with pytest.raises(GitUnavailable) as info:
         build_index(plain / "missing", env=env)
     assert info.value.reason == "not-a-repository"
@@ -609,9 +603,6 @@ def test_git_missing(repo: GitRepo) -> None:
     with pytest.raises(GitUnavailable) as info:
         build_index(repo.path, env=repo.env | {"PATH": ""})
     assert info.value.reason == "no-git"
-    with pytest.raises(GitUnavailable) as info:
-        find_repository_root(repo.path, env=repo.env | {"PATH": ""})
-    assert info.value.reason == "no-git"
 
 
 def test_dubious_ownership(repo: GitRepo) -> None:
@@ -623,9 +614,6 @@ def test_dubious_ownership(repo: GitRepo) -> None:
         build_index(repo.path, env=env)
     assert info.value.reason == "dubious-ownership"
     assert f"git config --global --add safe.directory {repo.path}" in str(info.value)
-    with pytest.raises(GitUnavailable) as info:
-        find_repository_root(repo.path, env=env)
-    assert info.value.reason == "dubious-ownership"
 
 
 def test_empty_repository(repo: GitRepo) -> None:
@@ -684,11 +672,6 @@ def test_submodule(tmp_path: Path) -> None:
     assert shas(idx.file("vendor/lib")) == [added]
 
     inner = parent.path / "vendor" / "lib"
-    assert find_repository_root(inner / "terms.md", env=parent.env) == inner.resolve()
-    assert find_repository_root(parent.path / "index.md", env=parent.env) == parent.path.resolve()
-    assert (
-        find_repository_root(inner / "not" / "yet" / "there.md", env=parent.env) == inner.resolve()
-    )
     sub = build_index(inner, env=parent.env)
     assert sub.root == inner.resolve()
     assert shas(sub.file("terms.md")) == [lib_commit]
@@ -762,7 +745,7 @@ def test_blob_reader_reads_old_versions(repo: GitRepo) -> None:
     c2 = repo.commit("two", date="2020-02-01T00:00:00+00:00")
 
     idx = index(repo)
-    with idx.blob_reader() as reader:
+    with BlobReader(idx.root, env=repo.env) as reader:
         history = idx.file("legal/policy.md")
         contents = [reader.read_blob(r.commit.sha, r.path) for r in history.revisions]
         assert contents == [(body + f"version {n}\n").encode() for n in ("two", "one")]
@@ -772,8 +755,6 @@ def test_blob_reader_reads_old_versions(repo: GitRepo) -> None:
         assert reader.read_blob(c2, "legal") is None  # a tree
         assert reader.read_blob("0" * 40, "policy.md") is None
         assert reader.read_blob(c2, "legal/policy.md") == contents[0]  # process still alive
-        assert reader.ls_tree(c1) == sorted(["bin.dat", "new\nline.md", "policy.md"])
-        assert reader.ls_tree(c2) == sorted(["bin.dat", "legal/policy.md", "new\nline.md"])
         with pytest.raises(ValueError):
             reader.read_blob(c1, "../outside")
     assert reader._proc is None

@@ -392,8 +392,8 @@ def overlap_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_overlapping_patterns(overlap_folder: Any, patterns: list[str]) -> None:
     """Patterns that match the same files (twice, through '..', through a link): every file
     is read once, so no cookie is listed twice or "declared twice"."""
+    from sphinx_policy.data.loading import load_project_data
     from sphinx_policy.data.source import WorkingTreeSource
-    from sphinx_policy.data.store import load_project_data
 
     with time_limit():
         loaded = load_project_data(WorkingTreeSource(overlap_folder), patterns)
@@ -634,7 +634,7 @@ def test_any_date_rendering(timestamp: int, timezone: str, fmt: str | None,
                             language: str | None) -> None:
     """Every date git may give: shown when representable, never a traceback either way."""
     if not representable(timestamp):
-        return  # sphinx-policy shows no date for it (tests/test_hardening_git.py)
+        return  # sphinx-policy shows no date for it (tests/test_awkward_repositories.py)
     with time_limit():
         assert isinstance(format_for_readers(timestamp, timezone, fmt, language), str)
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d(:\d\d)?",

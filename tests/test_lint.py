@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,44 @@ def test_mypy() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------ architecture
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter's contracts of ``root``'s pyproject.toml, on the package in ``root``."""
+    command = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    if not Path(command).exists():
+        pytest.skip("import-linter is not installed (it comes with the test extras)")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([command, "--no-cache"], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def test_layers_and_no_import_cycles() -> None:
+    """The layers of docs/development.md hold, and no subpackage or module imports its way
+    back to itself, function-level imports included (``[tool.importlinter]``)."""
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("module", "added"), [
+    # the git layer reaching up into the Sphinx integration, inside a function
+    ("git/text.py", "def _upward():\n    from ..state import domain\n"),
+    # a cycle inside the data model: model imports parse, parse imports model
+    ("data/parse.py", "def _cycle():\n    from . import model\n"),
+    # the git layer importing Sphinx itself
+    ("git/records.py", "import sphinx\n"),
+])
+def test_the_contracts_catch_a_broken_layer(tmp_path: Path, module: str, added: str) -> None:
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "sphinx_policy", copy / "sphinx_policy",
+                    ignore=shutil.ignore_patterns("__pycache__", "locale", "static"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    target = copy / "sphinx_policy" / module
+    target.write_text(target.read_text("utf-8") + "\n\n" + added, "utf-8")
+    assert lint_imports(copy).returncode != 0
 
 
 # ------------------------------------------------------------------ private names

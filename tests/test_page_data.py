@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from sphinx_policy.state.data import data_files_of
+
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
 policy_data_files = ["_data/*.yaml"]
@@ -50,8 +52,8 @@ def test_each_page_reads_its_own_organisation(make_app, tmp_path: Path) -> None:
     # an authority's note from the data reaches its contact block
     assert "Ask the lead authority of Beta." in beta.find("address").get_text(" ")
     # the page is dated by its own data file, not by the other page's
-    assert "alpha/org.yaml" in app.env.policy_data_files["alpha/policy"]
-    assert "beta/org.yaml" not in app.env.policy_data_files["alpha/policy"]
+    assert "alpha/org.yaml" in data_files_of(app.env)["alpha/policy"]
+    assert "beta/org.yaml" not in data_files_of(app.env)["alpha/policy"]
 
 
 def test_missing_page_data_file_is_reported_at_the_directive(make_app, tmp_path: Path) -> None:

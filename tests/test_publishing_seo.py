@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from gitrepo import GitRepo
 from policy_testing import warnings
 
-from sphinx_policy.seo import script_json
+from sphinx_policy.versions.seo import script_json
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]

@@ -44,18 +44,8 @@ def repo(tmp_path, monkeypatch):
     return repo
 
 
-@pytest.fixture
-def build(make_app):
-    def _build(repo: GitRepo, **kwargs):
-        app = make_app("html", srcdir=repo.path, freshenv=True, **kwargs)
-        app.build()
-        return app
-
-    return _build
-
-
 def test_translation_as_new_as_its_original_has_no_notice(repo, build):
-    app = build(repo)
+    app = build(repo, freshenv=True)
     assert warnings(app) == ""
     page = soup_of(app, "privacy")
     assert page.find(class_=NOTICE) is None
@@ -65,7 +55,7 @@ def test_translation_as_new_as_its_original_has_no_notice(repo, build):
 def test_newer_original_gives_a_notice_and_a_warning(repo, build):
     repo.write("privacy.md", PAGE.format(extra=" and local storage"))
     repo.commit("Mention local storage", date="2025-03-02T12:00:00+00:00")
-    app = build(repo)
+    app = build(repo, freshenv=True)
     log = warnings(app)
     assert "[policy.translation]" in log
     assert ("the de translation of privacy is older than its original: "
@@ -87,7 +77,7 @@ def test_newer_original_gives_a_notice_and_a_warning(repo, build):
 def test_a_data_change_outdates_the_translation_too(repo, build):
     repo.write("_data/cookies.yaml", COOKIES.format(expiry="P2Y"))
     repo.commit("Longer expiry", date="2025-05-05T12:00:00+00:00")
-    app = build(repo)
+    app = build(repo, freshenv=True)
     assert "[policy.translation]" in warnings(app)
     assert soup_of(app, "privacy").find(class_=NOTICE) is not None
 
@@ -97,7 +87,7 @@ def test_updated_translation_clears_the_notice(repo, build):
     repo.commit("Mention local storage", date="2025-03-02T12:00:00+00:00")
     repo.write("locale/de/LC_MESSAGES/privacy.po", PO.format(extra=" and local storage"))
     repo.commit("Update the German translation", date="2025-03-03T12:00:00+00:00")
-    app = build(repo)
+    app = build(repo, freshenv=True)
     assert "[policy.translation]" not in warnings(app)
     page = soup_of(app, "privacy")
     assert page.find(class_=NOTICE) is None
@@ -108,12 +98,12 @@ def test_uncommitted_translation_is_not_judged(repo, build):
     repo.write("privacy.md", PAGE.format(extra=" and local storage"))
     repo.commit("Mention local storage", date="2025-03-02T12:00:00+00:00")
     repo.write("locale/de/LC_MESSAGES/privacy.po", PO.format(extra=" and local storage"))
-    app = build(repo)  # the translator is at work: nothing to compare yet
+    app = build(repo, freshenv=True)  # the translator is at work: nothing to compare yet
     assert "[policy.translation]" not in warnings(app)
 
 
 def test_incremental_build_follows_the_state(repo, build, make_app):
-    app = build(repo)
+    app = build(repo, freshenv=True)
     assert soup_of(app, "privacy").find(class_=NOTICE) is None
     repo.write("privacy.md", PAGE.format(extra=" and local storage"))
     repo.commit("Mention local storage", date="2025-03-02T12:00:00+00:00")
@@ -125,8 +115,9 @@ def test_incremental_build_follows_the_state(repo, build, make_app):
 def test_english_build_and_suppression(repo, build):
     repo.write("privacy.md", PAGE.format(extra=" and local storage"))
     repo.commit("Mention local storage", date="2025-03-02T12:00:00+00:00")
-    app = build(repo, confoverrides={"language": "en"})
+    app = build(repo, freshenv=True, confoverrides={"language": "en"})
     assert "[policy.translation]" not in warnings(app)  # no English catalog: original
-    suppressed = build(repo, confoverrides={"suppress_warnings": ["policy.translation"]})
+    suppressed = build(repo, freshenv=True,
+                       confoverrides={"suppress_warnings": ["policy.translation"]})
     assert "[policy.translation]" not in warnings(suppressed)
     assert soup_of(suppressed, "privacy").find(class_=NOTICE) is not None

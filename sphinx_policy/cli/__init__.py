@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from ..version import __version__
 from .common import EXIT_OK, EXIT_USAGE, UsageError
 
 #: Subcommand modules; each has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args)``.

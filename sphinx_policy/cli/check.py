@@ -229,11 +229,12 @@ def _finding(app: Sphinx, record: logging.LogRecord) -> Finding:
 
 def _git_listeners() -> tuple[Any, ...]:
     """The ``env-updated`` handlers that build or read the git history index."""
-    from ..history.store import refresh_dates
+    from ..history.page_dates import refresh_dates
     from ..history.translations import compare
+    from ..versions.revisions import refresh_revisions
     from ..versions.upcoming import check_notice_periods
 
-    return (refresh_dates, compare, check_notice_periods)
+    return (refresh_dates, refresh_revisions, compare, check_notice_periods)
 
 
 def _without_git(app: Sphinx) -> None:
@@ -262,10 +263,9 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
     from sphinx.util.docutils import docutils_namespace, patch_docutils
     from sphinx.util.logging import is_suppressed_warning
 
-    from ..data.collector import data_files_of
-    from ..data.store import project_data
     from ..diagnostics import WARNING_TYPE, logger
     from ..directives.in_force import build_date
+    from ..state.data import data_files_of, project_data
 
     result = Result()
     records = WarningRecords()

@@ -2,7 +2,7 @@
 
 The documents are read by Sphinx (the ``dummy`` builder, into a temporary folder, the
 project itself untouched), and the revisions come from the same functions the build
-uses (``history.store``): the page's source, its includes and the data files it shows,
+uses (``history.page_dates``): the page's source, its includes and the data files it shows,
 on the first-parent chain, with the summary and type trailers. No author is shown.
 """
 
@@ -74,8 +74,9 @@ def revisions(srcdir: Path, page: str | None, file: Path | None,
     """(app, docname, revision records newest first) from a real read of the project."""
     from sphinx.application import Sphinx
 
-    from ..history.store import Repositories, dependencies, page_revisions
+    from ..history.page_dates import dependencies, repositories
     from ..versions.records import revisions_of
+    from ..versions.revisions import page_revisions
 
     with tempfile.TemporaryDirectory(prefix="sphinx-policy-history-") as tmp:
         app = Sphinx(srcdir, srcdir, Path(tmp) / "out", Path(tmp) / "doctrees", "dummy",
@@ -95,7 +96,7 @@ def revisions(srcdir: Path, page: str | None, file: Path | None,
             return app, docname, []
         records = list(revisions_of(env, docname))
         if not records:  # not a policy page: compute as the build would for one
-            repos = Repositories(app)
+            repos = repositories(app)
             records = list(page_revisions(app, env, repos, docname,
                                           dependencies(app, env, docname)))
         return app, docname, records

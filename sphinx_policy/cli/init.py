@@ -161,7 +161,7 @@ def _yaml_text(value: str) -> str:
 def render_files(name: str, laws: list[str], email: str, *, url: str | None = None,
                  timezone: str = "UTC", git: bool = False) -> dict[str, str]:
     """Relative path → content of every file of a new site."""
-    from .. import __version__
+    from ..version import __version__
     from .schema import schema_url
 
     domain = email.rsplit("@", 1)[1]

@@ -473,9 +473,9 @@ def report_yaml(observation: Observation, findings: list[Finding],
 
 def load_data(project: str, data_files: list[str]) -> Any:
     """The project's data (``policy_data_files``) and the ``--data`` files on top."""
+    from ..data.loading import load_project_data, read_part
     from ..data.model import build_policy_data
     from ..data.source import WorkingTreeSource
-    from ..data.store import load_project_data, read_part
     from .common import read_config
 
     srcdir = source_folder(project)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogs import load_laws, resolve_law
+from ..catalogs.requirements import requirement_ids
 from .durations import Duration, DurationError, parse_duration
 from .parse import DataPath, ParsedData
 from .references import REFERENCE, Reference, check_reference, find_references
@@ -574,8 +575,6 @@ class _Builder:
     def _check_not_done(self) -> None:
         """A commitment the data contradicts ("no analytics" beside a statistics cookie)."""
         data = self.data
-        from ..disclosures.requirements import requirement_ids
-
         known = requirement_ids()
         for item in data.not_done:
             for name in item.covers:
@@ -644,7 +643,7 @@ def unknown_law_message(law: Any) -> str:
 
 def _deep_merge(target: dict[str, Any], update: dict[str, Any]) -> None:
     """Merge ``update`` into ``target``, copying its mappings: the parsed files are shared
-    (one parse per content, see ``store.parse_blob``) and must never change."""
+    (one parse per content, see ``loading.parse_blob``) and must never change."""
     for key, value in update.items():
         if isinstance(value, dict):
             if not isinstance(target.get(key), dict):

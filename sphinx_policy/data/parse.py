@@ -54,7 +54,7 @@ class ParsedData:
     first_line: int = 1  # line of the file's first line in ``location`` (directive bodies)
     lines: dict[DataPath, int] = field(default_factory=dict)
     text: str = ""
-    #: The content's git blob id when it was read from a file (see ``store.parse_blob``).
+    #: The content's git blob id when it was read from a file (see ``loading.parse_blob``).
     key: str | None = None
 
     def line_of(self, path: DataPath) -> int:

@@ -175,7 +175,7 @@ def _phrase(error: jsonschema.ValidationError, data: Any) -> tuple[str, DataPath
 
 
 #: Problems of a content already validated: (blob id, first line) -> (subtype, message,
-#: line). The same data file at many revisions is validated once (see store.parse_blob).
+#: line). The same data file at many revisions is validated once (see loading.parse_blob).
 _VALIDATED: dict[tuple[str, int], list[tuple[str, str, int | None]]] = {}
 _VALIDATED_MAX = 512
 

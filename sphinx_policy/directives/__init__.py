@@ -9,14 +9,14 @@ if TYPE_CHECKING:
 
 
 def setup_directives(app: Sphinx) -> None:
-    from .contact import Contact
+    from .contact import ContactDirective
     from .cookie_kinds import CookieKinds
     from .cookie_table import CookieTable
     from .data_categories import DataCategories
     from .fact import PolicyFact
     from .in_force import setup_in_force
     from .not_done import NotDoneList
-    from .page_data import PolicyData
+    from .page_data import PageDataDirective
     from .processing_table import ProcessingTable
     from .recipients import Recipients
     from .rights import Rights
@@ -24,8 +24,8 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive("cookie-table", CookieTable)
     app.add_directive("processing-table", ProcessingTable)
     app.add_directive("rights", Rights)
-    app.add_directive("contact", Contact)
-    app.add_directive("policy-data", PolicyData)
+    app.add_directive("contact", ContactDirective)
+    app.add_directive("policy-data", PageDataDirective)
     app.add_directive("not-done", NotDoneList)
     app.add_directive("data-categories", DataCategories)
     app.add_directive("cookie-kinds", CookieKinds)

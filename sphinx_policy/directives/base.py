@@ -11,21 +11,21 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
-from ..data.collector import note_data_files, note_read_dependencies
+from ..data.loading import already_read, read_part
 from ..data.model import PolicyData, build_policy_data
 from ..data.parse import ParsedData, parse_data
 from ..data.source import DataFileError, WorkingTreeSource
-from ..data.store import (
-    already_read,
+from ..data.validate import Problem, suggest
+from ..diagnostics import Subtype, warn
+from ..state.data import (
     current_source,
     directive_relpath,
     inside_project,
+    note_data_files,
+    note_read_dependencies,
     page_data,
     project_data,
-    read_part,
 )
-from ..data.validate import Problem, suggest
-from ..diagnostics import Subtype, warn
 from .nodes_util import split_list
 
 #: Attributes of a directive's container that name the built-in laws and authorities it
@@ -34,7 +34,7 @@ SHOWN_LAWS = "policy_laws"
 SHOWN_AUTHORITIES = "policy_authorities"
 
 
-class PolicyDataDirective(SphinxDirective):
+class DataDirective(SphinxDirective):
     """A directive that renders facts from the project data, a ``:file:`` and/or its body.
 
     Subclasses set ``sections`` (the data sections they read, for dependency tracking)

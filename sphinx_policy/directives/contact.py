@@ -16,12 +16,12 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import load_authorities, load_laws, resolve_law
 from ..data.model import Officer, PolicyData
-from ..data.store import unread_files_note
 from ..data.validate import suggest
 from ..data.vocabulary import ROLE_ALIASES, ROLE_LABELS
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
-from .base import PolicyDataDirective
+from ..state.data import unread_files_note
+from .base import DataDirective
 from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link
 
@@ -164,7 +164,7 @@ def find_officers(data: PolicyData, key: str) -> list[Officer]:
     return by_id or [o for o in org.officers if o.role == role]
 
 
-class Contact(PolicyDataDirective):
+class ContactDirective(DataDirective):
     """Render a contact block.
 
     Argument: ``organisation`` (default), ``office <id>``, ``officer <id or role>`` (or
@@ -172,7 +172,7 @@ class Contact(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "fields": directives.unchanged,
     }
     sections = ("organisation", "authorities", "jurisdictions")

@@ -12,7 +12,8 @@ from sphinx.util.typing import OptionSpec
 
 from ..data.model import Cookie
 from ..data.vocabulary import CATEGORIES, CATEGORY_EXPLANATIONS, CATEGORY_LABELS, COOKIE_KINDS
-from .base import PolicyDataDirective
+from ..locale import _
+from .base import DataDirective
 from .cookie_table import party_of
 from .nodes_util import para
 
@@ -40,7 +41,7 @@ def definitions(entries: list[tuple[str, str]], cls: str) -> nodes.definition_li
     return output
 
 
-class CookieKinds(PolicyDataDirective):
+class CookieKinds(DataDirective):
     """Explain the kinds and categories of the site's cookies.
 
     ``:show:`` ``kinds``, ``categories`` (default both); ``:include:`` kinds to explain
@@ -48,7 +49,7 @@ class CookieKinds(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "show": directives.unchanged,
         "include": directives.unchanged,
         "exclude": directives.unchanged,
@@ -66,7 +67,7 @@ class CookieKinds(PolicyDataDirective):
             kinds = [k for k in COOKIE_KINDS if k in used and k not in exclude]
             if kinds:
                 output.append(definitions(
-                    [(str(COOKIE_KINDS[k][0]), str(COOKIE_KINDS[k][1])) for k in kinds],
+                    [(_(COOKIE_KINDS[k][0]), _(COOKIE_KINDS[k][1])) for k in kinds],
                     "policy-kinds-list"))
         if "categories" in show:
             present = {c.category for c in data.cookies}

@@ -17,8 +17,8 @@ from ..data.vocabulary import (
     STORAGE_ALIASES,
     STORAGE_LABELS,
 )
-from ..locale import _
-from .base import PolicyDataDirective
+from ..locale import N_, Labels, _
+from .base import DataDirective
 from .nodes_util import Cell, link, para, table
 from .not_done import commitments_list
 from .rich_text import rich
@@ -60,19 +60,20 @@ def party_of(cookie: Cookie) -> str | None:
     return None
 
 
-PARTY_LABELS = {"first": _("First party"), "third": _("Third party")}
+PARTY_LABELS = Labels({"first": N_("First party"), "third": N_("Third party")})
 
 COLUMNS: dict[str, tuple[str, Callable[[Cookie, PolicyData], Cell]]] = {
-    "name": (_("Name"), lambda c, d: nodes.literal(c.name, c.name)),
-    "provider": (_("Provider"), provider_cell),
+    "name": (N_("Name"), lambda c, d: nodes.literal(c.name, c.name)),
+    "provider": (N_("Provider"), provider_cell),
     # A party the schema refuses (reported as policy.data) is shown as written.
-    "party": (_("Party"), lambda c, d: str(PARTY_LABELS.get(p, p)) if (p := party_of(c)) else None),
-    "category": (_("Category"), lambda c, d: str(CATEGORY_LABELS[c.category])),
-    "storage": (_("Type"), lambda c, d: str(STORAGE_LABELS[c.storage])),
-    "purpose": (_("Purpose"), lambda c, d: rich(c.purpose, d)),
-    "expiry": (_("Expiry"), lambda c, d: c.expiry.render() if c.expiry else None),
-    "domain": (_("Domain"), lambda c, d: c.domain),
-    "notes": (_("Notes"), lambda c, d: rich(c.notes, d)),
+    "party": (N_("Party"),
+              lambda c, d: str(PARTY_LABELS.get(p, p)) if (p := party_of(c)) else None),
+    "category": (N_("Category"), lambda c, d: str(CATEGORY_LABELS[c.category])),
+    "storage": (N_("Type"), lambda c, d: str(STORAGE_LABELS[c.storage])),
+    "purpose": (N_("Purpose"), lambda c, d: rich(c.purpose, d)),
+    "expiry": (N_("Expiry"), lambda c, d: c.expiry.render() if c.expiry else None),
+    "domain": (N_("Domain"), lambda c, d: c.domain),
+    "notes": (N_("Notes"), lambda c, d: rich(c.notes, d)),
 }
 DEFAULT_COLUMNS = ("name", "provider", "purpose", "category", "expiry", "storage")
 
@@ -85,7 +86,7 @@ SORT_KEYS: dict[str, Callable[[Cookie], str | int]] = {
 GROUPS = ("category", "provider", "storage", "none")
 
 
-class CookieTable(PolicyDataDirective):
+class CookieTable(DataDirective):
     """Render the cookie declaration.
 
     The optional argument is a caption. Filters: ``:category:``, ``:provider:``,
@@ -93,7 +94,7 @@ class CookieTable(PolicyDataDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "category": directives.unchanged,
         "provider": directives.unchanged,
         "storage": directives.unchanged,
@@ -118,7 +119,7 @@ class CookieTable(PolicyDataDirective):
         if sort:
             cookies.sort(key=SORT_KEYS[sort[0]])
         caption = self.arguments[0] if self.arguments else None
-        headers = [str(COLUMNS[c][0]) for c in columns]
+        headers = [_(COLUMNS[c][0]) for c in columns]
 
         def rows(items: list[Cookie]) -> list[list[Cell]]:
             return [[COLUMNS[c][1](cookie, data) for c in columns] for cookie in items]

@@ -10,7 +10,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..data.model import DataCategory, PolicyData
 from ..locale import _
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .nodes_util import para, split_list
 from .rich_text import rich_nodes
 
@@ -30,11 +30,11 @@ def definition(category: DataCategory, data: PolicyData) -> list[nodes.Node]:
     return body
 
 
-class DataCategories(PolicyDataDirective):
+class DataCategories(DataDirective):
     """Render ``data_categories`` as a definition list. ``:only:`` ids, in that order."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "only": directives.unchanged,
     }
     sections = ("data_categories", "recipients", "organisation", "cookies", "facts")

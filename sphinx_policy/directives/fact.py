@@ -17,14 +17,19 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
 from ..catalogs import load_authorities, load_laws
-from ..data.collector import note_data_files, note_read_dependencies
 from ..data.durations import DurationError, parse_duration
 from ..data.model import PolicyData
-from ..data.store import page_data, project_data, unread_files_note
 from ..data.validate import suggest
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import catalog_text
+from ..state.data import (
+    note_data_files,
+    note_read_dependencies,
+    page_data,
+    project_data,
+    unread_files_note,
+)
 from .in_force import build_date, page_catalog_day
 from .nodes_util import email_link, link, phone_link
 

@@ -20,27 +20,16 @@ from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 
 from ..catalogs import change_dates
 from ..history.dates import effective_date
+from ..state.domain import archived_revision, settings, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.docutils import SphinxDirective
 
-#: Key in ``env.temp_data`` while an archived revision is parsed: the day of its commit.
-REVISION_DAY_KEY = "policy_revision_day"
-#: env attribute: docname -> (first, last) ISO days of the build dates its output holds
-#: for (None: open-ended), for pages dated by the build date.
-ENV_ATTR = "policy_catalog_windows"
-
-
-def parsing_archived_revision(env: BuildEnvironment) -> bool:
-    """Whether what is being parsed is an archived revision of a page (set by the
-    archive renderer for the parse), not the page as it is today."""
-    return isinstance(env.temp_data.get(REVISION_DAY_KEY), dt.date)
 
 
 def build_date(timezone: str) -> dt.date:
@@ -80,10 +69,10 @@ def page_catalog_day(env: BuildEnvironment, document: nodes.document) -> dt.date
     effective = front_matter_effective(document)
     if effective is not None:
         return effective
-    revision_day = env.temp_data.get(REVISION_DAY_KEY)
-    if isinstance(revision_day, dt.date):
-        return revision_day
-    day = build_date(env.config.policy_timezone)
+    archived = archived_revision(env)
+    if archived is not None:
+        return archived.day
+    day = build_date(settings(env).timezone)
     windows(env)[env.docname] = _window(day)
     return day
 
@@ -96,9 +85,9 @@ def _window(day: dt.date) -> tuple[str | None, str | None]:
 
 
 def windows(env: BuildEnvironment) -> dict[str, tuple[str | None, str | None]]:
-    if not hasattr(env, ENV_ATTR):
-        setattr(env, ENV_ATTR, {})
-    return getattr(env, ENV_ATTR)
+    """docname -> (first, last) ISO days of the build dates its output holds for (None:
+    open-ended), for pages dated by the build date."""
+    return state(env, "catalog_windows")
 
 
 def _outdated_by_date(app: Sphinx, env: BuildEnvironment, added: Set[str],
@@ -107,26 +96,11 @@ def _outdated_by_date(app: Sphinx, env: BuildEnvironment, added: Set[str],
     stored = windows(env)
     if not stored:
         return []
-    today = _window(build_date(app.config.policy_timezone))
+    today = _window(build_date(settings(app.env).timezone))
     return sorted(docname for docname, window in stored.items()
                   if tuple(window) != today and docname in env.found_docs)
 
 
-class CatalogWindowCollector(EnvironmentCollector):
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        windows(env).pop(docname, None)
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str],
-                    other: BuildEnvironment) -> None:
-        mine, theirs = windows(env), windows(other)
-        for docname in docnames:
-            if docname in theirs:
-                mine[docname] = theirs[docname]
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        pass
-
 
 def setup_in_force(app: Sphinx) -> None:
-    app.add_env_collector(CatalogWindowCollector)
     app.connect("env-get-outdated", _outdated_by_date)

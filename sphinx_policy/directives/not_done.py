@@ -10,7 +10,7 @@ from sphinx.util.typing import OptionSpec
 
 from ..data.model import NotDone, PolicyData
 from ..data.vocabulary import NOT_DONE_SENTENCES
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .nodes_util import para, split_list
 from .rich_text import rich_nodes
 
@@ -44,11 +44,11 @@ def label(item: NotDone) -> str | None:
     return item.id or item.practice
 
 
-class NotDoneList(PolicyDataDirective):
+class NotDoneList(DataDirective):
     """Render the commitments as a list. ``:only:`` ids or practices, in that order."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "only": directives.unchanged,
         "exclude": directives.unchanged,
     }

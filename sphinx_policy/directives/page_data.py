@@ -13,14 +13,20 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
-from ..data.collector import note_data_files, note_read_dependencies
 from ..data.source import WorkingTreeSource
-from ..data.store import add_page_data, current_source, directive_relpath, inside_project
 from ..diagnostics import warn
+from ..state.data import (
+    add_page_data,
+    current_source,
+    directive_relpath,
+    inside_project,
+    note_data_files,
+    note_read_dependencies,
+)
 from .nodes_util import split_list
 
 
-class PolicyData(SphinxDirective):
+class PageDataDirective(SphinxDirective):
     """Arguments: data files, relative to the page (a leading '/' means the docs folder)."""
 
     required_arguments = 1

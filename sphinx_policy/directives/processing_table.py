@@ -14,7 +14,7 @@ from ..catalogs import load_laws
 from ..data.model import Activity, PolicyData
 from ..data.vocabulary import LAWFUL_BASIS_CITATIONS, LAWFUL_BASIS_LABELS, REQUIRED_LABELS
 from ..locale import _
-from .base import PolicyDataDirective
+from .base import DataDirective
 from .nodes_util import Cell, bullet_list, link, table
 from .not_done import commitments_list
 from .rich_text import rich, rich_nodes
@@ -31,16 +31,8 @@ def law_names() -> dict[str, str]:
     }
 
 
-def _many(values: tuple[str, ...]) -> Cell:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return bullet_list(values)
-
-
 def _many_rich(values: tuple[str, ...], data: PolicyData) -> Cell:
-    """Like :func:`_many`, each value with its ``{kind:id}`` references rendered."""
+    """None, one value, or a list of them, each with its ``{kind:id}`` references rendered."""
     cells = [rich(v, data) for v in values]
     if not cells:
         return None
@@ -125,11 +117,11 @@ def required_cell(activity: Activity, data: PolicyData) -> Cell:
                                        activity.consequences or ""])), data)
 
 
-class ProcessingTable(PolicyDataDirective):
+class ProcessingTable(DataDirective):
     """Render processing activities as a table. Argument: an optional caption."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "columns": directives.unchanged,
         "activities": directives.unchanged,
         "law": directives.unchanged,

@@ -13,8 +13,8 @@ from sphinx.util.typing import OptionSpec
 
 from ..data.model import PolicyData, Recipient
 from ..data.vocabulary import RECIPIENT_ROLE_LABELS as ROLE_LABELS
-from ..locale import _
-from .base import PolicyDataDirective
+from ..locale import N_, _
+from .base import DataDirective
 from .nodes_util import Cell, link, para, split_list, table
 from .rich_text import rich
 
@@ -25,26 +25,26 @@ def privacy_cell(recipient: Recipient, data: PolicyData) -> Cell:
 
 
 COLUMNS: dict[str, tuple[str, Callable[[Recipient, PolicyData], Cell]]] = {
-    "name": (_("Recipient"),
+    "name": (N_("Recipient"),
              lambda r, d: link(r.name, r.privacy_policy or r.website)),
-    "role": (_("Role"), lambda r, d: str(ROLE_LABELS.get(r.role, r.role)) if r.role else None),
-    "purpose": (_("Purpose"), lambda r, d: rich(r.purpose, d)),
-    "country": (_("Country"), lambda r, d: r.country),
-    "safeguard": (_("Safeguard"), lambda r, d: rich(r.safeguard, d)),
-    "privacy-policy": (_("Privacy policy"), privacy_cell),
-    "website": (_("Website"), lambda r, d: link(r.website, r.website) if r.website else None),
+    "role": (N_("Role"), lambda r, d: str(ROLE_LABELS.get(r.role, r.role)) if r.role else None),
+    "purpose": (N_("Purpose"), lambda r, d: rich(r.purpose, d)),
+    "country": (N_("Country"), lambda r, d: r.country),
+    "safeguard": (N_("Safeguard"), lambda r, d: rich(r.safeguard, d)),
+    "privacy-policy": (N_("Privacy policy"), privacy_cell),
+    "website": (N_("Website"), lambda r, d: link(r.website, r.website) if r.website else None),
 }
 #: The name links to the privacy policy; the address itself (``privacy-policy``) is for
 #: print, where a link cannot be followed.
 DEFAULT_COLUMNS = ("name", "role", "purpose", "country")
 
 
-class Recipients(PolicyDataDirective):
+class Recipients(DataDirective):
     """Render ``recipients`` as a table. Argument: an optional caption. ``:only:`` ids
     (in that order), ``:role:`` roles, ``:columns:``."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "only": directives.unchanged,
         "role": directives.unchanged,
         "columns": directives.unchanged,
@@ -71,7 +71,7 @@ class Recipients(PolicyDataDirective):
             return self.wrap([para(empty)], "recipients")
         rows = [[COLUMNS[c][1](r, data) for c in columns] for r in recipients]
         caption = self.arguments[0] if self.arguments else None
-        table_node = table([str(COLUMNS[c][0]) for c in columns], rows,
+        table_node = table([_(COLUMNS[c][0]) for c in columns], rows,
                            classes=["policy-recipients"], title=caption)
         self.add_name(table_node)
         return self.wrap([table_node], "recipients")

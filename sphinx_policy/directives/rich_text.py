@@ -61,7 +61,3 @@ def rich(text: str | None, data: PolicyData) -> Cell:
         return text
     return found
 
-
-def rich_plain(text: str, data: PolicyData) -> str:
-    """The text a reader sees, for places that hold plain strings only."""
-    return "".join(node.astext() for node in rich_nodes(text, data))

@@ -12,10 +12,10 @@ from sphinx.util.typing import OptionSpec
 
 from ..catalogs import Law, Right, load_laws, resolve_law
 from ..data.model import PolicyData, unknown_law_message
-from ..data.store import unread_files_note
 from ..diagnostics import Subtype, warn
 from ..locale import _, catalog_text
-from .base import PolicyDataDirective
+from ..state.data import unread_files_note
+from .base import DataDirective
 from .contact import authority_card, authority_record, contact_block, law_authority
 from .in_force import catalog_day
 from .nodes_util import email_link, link, para, phone_link, split_list
@@ -61,12 +61,12 @@ def _complaint_sentence(name: str) -> str:
     return str(_("You have the right to complain to the %s")) % name
 
 
-class Rights(PolicyDataDirective):
+class Rights(DataDirective):
     """Render the rights list. Argument: laws (ids or aliases); default: the data's
     ``jurisdictions``."""
 
     option_spec: ClassVar[OptionSpec] = {
-        **PolicyDataDirective.option_spec,
+        **DataDirective.option_spec,
         "only": directives.unchanged,
         "exclude": directives.unchanged,
         "no-citations": directives.flag,

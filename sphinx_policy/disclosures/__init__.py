@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from ..data.store import page_data, project_data
 from ..diagnostics import Subtype, warn
-from ..directives.in_force import parsing_archived_revision
+from ..state.data import page_data, project_data
+from ..state.domain import archived_revision, settings, state
+from ..state.pages import is_policy
 from .evaluate import COVERED, MET, MISSING, evaluate, missing_messages, policy_laws
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 #: Attribute of the environment: docname -> one record per requirement of its laws.
-ENV_KEY = "policy_disclosures"
 
 #: Where on the page a check's data is shown: the kinds of directive output, in order.
 SHOWN_BY = {
@@ -46,10 +46,8 @@ SHOWN_BY = {
 
 
 def records(env: BuildEnvironment) -> dict[str, list[dict[str, Any]]]:
-    if not hasattr(env, ENV_KEY):
-        setattr(env, ENV_KEY, {})
-    result: dict[str, list[dict[str, Any]]] = getattr(env, ENV_KEY)
-    return result
+    """docname -> the required-disclosure records of that policy page."""
+    return state(env, "disclosures")
 
 
 def _sections(doctree: nodes.document) -> dict[str, tuple[str, str]]:
@@ -81,17 +79,15 @@ def _inside_policy_output(node: nodes.Node) -> bool:
 
 def _dated(env: BuildEnvironment, docname: str) -> bool:
     metadata = env.metadata.get(docname, {})
-    return bool(env.config.policy_git) or "effective" in str(metadata.get("policy", ""))
+    return bool(settings(env).git) or "effective" in str(metadata.get("policy", ""))
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
-    from ..versions.records import is_policy
-
     env = app.env
     docname = env.docname
-    if parsing_archived_revision(env):
+    if archived_revision(env) is not None:
         return  # an archived revision is what it was; it is not checked again
-    if not env.config.policy_disclosures or not is_policy(env, env.config, docname):
+    if not settings(env).disclosures or not is_policy(env, docname):
         return
     sections = _sections(doctree)
     if "processing-table" not in sections and not any(
@@ -125,17 +121,6 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     records(env)[docname] = page_records
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    records(env).pop(docname, None)
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str],
-           other: BuildEnvironment) -> None:
-    theirs = records(other)
-    for docname in docnames:
-        if docname in theirs:
-            records(env)[docname] = theirs[docname]
-
 
 def summary(env: BuildEnvironment, docname: str) -> list[dict[str, Any]]:
     """The records of a policy page (empty for a page that is not one)."""
@@ -146,8 +131,6 @@ def setup_disclosures(app: Sphinx) -> None:
     from .checklist import setup_checklist
 
     app.connect("doctree-read", check_page, priority=900)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     setup_checklist(app)
 
 

@@ -19,7 +19,7 @@ from sphinx.util.typing import OptionSpec
 from ..catalogs import load_laws, resolve_law
 from ..diagnostics import Subtype, warn
 from ..directives.nodes_util import para, split_list, table
-from ..locale import _
+from ..locale import N_, Labels, _
 from . import COVERED, MET, MISSING, records
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ class DisclosureChecklist(SphinxDirective):
         return [node]
 
 
-STATUS_TEXT = {
-    MISSING: _("missing"),
-    "not-applicable": _("does not apply"),
-}
+STATUS_TEXT = Labels({
+    MISSING: N_("missing"),
+    "not-applicable": N_("does not apply"),
+})
 
 
 def _where(app: Sphinx, fromdocname: str, page: str, record: dict[str, Any]) -> list[nodes.Node]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..catalogs.requirements import Requirement, load_requirements
 from ..data.model import Activity, NotDone, Origin, PolicyData
-from .requirements import Requirement, load_requirements
 
 MET = "met"
 COVERED = "covered"

@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 def setup_history(app: Sphinx) -> None:
     from .context import setup_context
     from .display import setup_display
-    from .store import setup_store
+    from .page_dates import setup_page_dates
     from .translations import setup_translations
 
-    setup_store(app)
+    setup_page_dates(app)
     setup_display(app)
     setup_context(app)
     setup_translations(app)

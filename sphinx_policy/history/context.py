@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..state.domain import settings
 from .dates import format_for_readers, iso
-from .store import newest_known, page_date
+from .page_dates import newest_known, page_date
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -24,13 +25,13 @@ def page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    if not app.config.policy_git:
+    if not settings(app.env).git:
         return
     timestamp = _timestamp(app, pagename, context)
     if timestamp is None:
         context["last_updated"] = None
         return
-    tz = app.config.policy_timezone
+    tz = settings(app.env).timezone
     context["last_updated"] = format_for_readers(
         timestamp, tz, app.config.html_last_updated_fmt or None, app.config.language
     )

@@ -17,7 +17,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from sphinx.util.i18n import format_date as sphinx_format_date
 
-from .index import rfc3339
+from ..git.text import rfc3339
 
 
 class PageDate(NamedTuple):

@@ -16,7 +16,8 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
-from ..locale import _
+from ..locale import N_, Labels, _
+from ..state.domain import archived_revision, settings
 from .dates import (
     effective_date,
     effective_date_problem,
@@ -24,14 +25,14 @@ from .dates import (
     front_matter_problem,
     iso,
 )
-from .store import page_date
+from .page_dates import page_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
 
 KINDS = ("updated", "effective")
-LABELS = {"updated": _("Last updated:"), "effective": _("Effective date:")}
+LABELS = Labels({"updated": N_("Last updated:"), "effective": N_("Effective date:")})
 
 
 class policy_date(nodes.Inline, nodes.TextElement):
@@ -101,18 +102,16 @@ class DateRole(SphinxRole):
 
 def _render(app: Sphinx, node: policy_date) -> tuple[str, str] | None:
     """(text, machine-readable value) for the placeholder, or None when unknown."""
-    from ..versions.archive import rendering_revision  # versions builds on history
-
     env, config = app.env, app.config
     fmt = node["fmt"] or config.html_last_updated_fmt or None
     language = config.language
     if node["kind"] == "updated":
-        revision = rendering_revision(app)  # inside an archived version: that revision's date
+        revision = archived_revision(env)  # inside an archived version: that revision's date
         date = page_date(env, node["docname"])
         timestamp = revision.timestamp if revision else (date.timestamp if date else None)
         if timestamp is None:
             return None
-        tz = config.policy_timezone
+        tz = settings(env).timezone
         return format_for_readers(timestamp, tz, fmt, language), iso(timestamp, tz)
     value = effective_date(env.metadata.get(node["docname"], {}))
     if not isinstance(value, dt.date):

@@ -19,16 +19,16 @@ from docutils import nodes
 from sphinx.util.i18n import docname_to_domain
 
 from ..diagnostics import Subtype, warn
+from ..git.records import Commit
 from ..locale import _
+from ..state.domain import archived_revision, settings, state
 from .dates import format_for_readers, representable
-from .index import HistoryIndex
-from .store import Repositories, page_date
+from .page_dates import newer_change, page_date, repositories
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ENV_OUTDATED = "policy_translations_outdated"  # docname -> Outdated
 CLASS = "policy-translation-outdated"
 
 
@@ -42,9 +42,7 @@ class Outdated(NamedTuple):
 
 
 def outdated_pages(env: BuildEnvironment) -> dict[str, Outdated]:
-    if not hasattr(env, ENV_OUTDATED):
-        setattr(env, ENV_OUTDATED, {})
-    return getattr(env, ENV_OUTDATED)
+    return state(env, "outdated_translations")
 
 
 def catalog_of(app: Sphinx, docname: str) -> Path | None:
@@ -61,15 +59,6 @@ def catalog_of(app: Sphinx, docname: str) -> Path | None:
     return None
 
 
-def _newer(index: HistoryIndex, sha: str, timestamp: int, other_sha: str,
-           other_timestamp: int) -> bool:
-    """Is ``sha`` a newer change than ``other_sha``? Chain position in one repository
-    (as for page dates), commit time across repositories."""
-    try:
-        return index.age(sha) < index.age(other_sha)
-    except KeyError:
-        return timestamp > other_timestamp
-
 
 def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated (after the pages are dated): find outdated translations, warn, and
@@ -77,9 +66,9 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous = dict(outdated_pages(env))
     current: dict[str, Outdated] = {}
     catalogs = {}
-    if app.config.policy_git and app.builder.name != "gettext":
+    if settings(app.env).git and app.builder.name != "gettext":
         catalogs = {d: c for d in sorted(env.found_docs) if (c := catalog_of(app, d))}
-    repos = Repositories(app) if catalogs else None
+    repos = repositories(app) if catalogs else None
     for docname, catalog in catalogs.items():
         date = page_date(env, docname)
         if date is None or date.timestamp is None or date.sha is None or repos is None:
@@ -107,12 +96,13 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         if not representable(date.timestamp):
             continue  # the page's own bad date is reported where pages are dated
-        if not _newer(index, date.sha, date.timestamp, translated.sha, translated.timestamp):
+        if not newer_change(index, Commit(date.sha, (), date.timestamp, 0, ""),
+                            index, Commit(translated.sha, (), translated.timestamp, 0, "")):
             continue
         current[docname] = Outdated(
             str(app.config.language), relcatalog, date.timestamp, translated.timestamp
         )
-        tz = app.config.policy_timezone
+        tz = settings(app.env).timezone
         warn(
             Subtype.TRANSLATION,
             f"the {app.config.language} translation of {docname} is older than its "
@@ -137,7 +127,7 @@ def notice(app: Sphinx, outdated: Outdated) -> nodes.container:
     fmt = config.html_last_updated_fmt or None
 
     def date(timestamp: int) -> str:
-        return format_for_readers(timestamp, config.policy_timezone, fmt, config.language)
+        return format_for_readers(timestamp, settings(app.env).timezone, fmt, config.language)
 
     text = str(_(
         "This translation is older than the original, which was last changed on "
@@ -155,9 +145,7 @@ def add_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     outdated = outdated_pages(app.env).get(docname)
     if outdated is None or outdated.language != app.config.language:
         return
-    from ..versions.archive import rendering_revision
-
-    if rendering_revision(app) is not None:
+    if archived_revision(app.env) is not None:
         return  # an archived version is old on purpose
     box = notice(app, outdated)
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -168,6 +156,6 @@ def add_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup_translations(app: Sphinx) -> None:
-    # After history.store's refresh_dates (priority 600), whose dates this compares.
+    # After history.page_dates's refresh_dates (priority 600), whose dates this compares.
     app.connect("env-updated", compare, priority=700)
     app.connect("doctree-resolved", add_notice)

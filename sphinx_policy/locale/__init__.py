@@ -1,14 +1,16 @@
 """Translations of the strings sphinx-policy itself emits (headers, labels, durations).
 
-Strings are marked with ``_`` (lazy, resolved in the project's ``language``) and
-``__`` for console messages; catalogs live beside this file as
-``<lang>/LC_MESSAGES/sphinx_policy.po``/``.mo``.
+Strings are marked with ``_`` (translated in the project's ``language`` where they are
+used) and ``__`` for console messages; labels kept in module-level tables are marked with
+``N_`` and translated when they are read (:class:`Labels`), never at import. Catalogs
+live beside this file as ``<lang>/LC_MESSAGES/sphinx_policy.po``/``.mo``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sphinx.locale import get_translation, get_translator
 
@@ -19,6 +21,31 @@ MESSAGE_CATALOG_NAME = "sphinx_policy"
 
 _ = get_translation(MESSAGE_CATALOG_NAME)
 __ = get_translation(MESSAGE_CATALOG_NAME, "console")
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction only; it is translated where it is shown."""
+    return message
+
+
+K = TypeVar("K")
+
+
+class Labels(Mapping[K, str]):
+    """Message ids by key (marked with :func:`N_`), translated when read: at render time,
+    in the language of the build that reads them."""
+
+    def __init__(self, messages: Mapping[K, str]) -> None:
+        self._messages = dict(messages)
+
+    def __getitem__(self, key: K) -> str:
+        return str(_(self._messages[key]))
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -39,11 +66,4 @@ def catalog_text(text: str, context: str) -> str:
 
 
 def setup_locale(app: Sphinx) -> None:
-    # Labels defined at module level (table headers, categories, date labels) must be lazy
-    # proxies, resolved in each build's language: ``_`` returns one only while no catalog
-    # is registered, so those modules are imported before the catalog is.
-    from ..data import vocabulary  # noqa: F401
-    from ..directives import cookie_table, recipients  # noqa: F401
-    from ..history import display  # noqa: F401
-
     app.add_message_catalog(MESSAGE_CATALOG_NAME, str(Path(__file__).parent))

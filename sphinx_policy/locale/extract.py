@@ -39,7 +39,7 @@ DOMAIN = "sphinx_policy"
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Languages whose catalogs ship complete.
 LANGUAGES = ("af", "de", "fr", "pt_BR")
-KEYWORDS = {"_": None, "__": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "__": None, "N_": None, "ngettext": (1, 2)}
 #: Code whose strings never reach a reader (the command line speaks English).
 SKIP_DIRS = ("cli", "locale", "templates")
 
@@ -78,7 +78,7 @@ def _changed(entry: Any, change: Any) -> Any:
 
 
 def extract() -> Catalog:
-    from .. import __version__
+    from ..version import __version__
 
     catalog = Catalog(project="sphinx-policy", version=__version__, domain=DOMAIN,
                       msgid_bugs_address="", copyright_holder="sphinx-policy contributors",

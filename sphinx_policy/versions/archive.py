@@ -46,16 +46,16 @@ from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from .. import __version__
 from ..compat import parse_source
-from ..data.store import forget_project_data, project_data
 from ..diagnostics import Subtype, logger, warn
-from ..directives.in_force import REVISION_DAY_KEY
+from ..git.blobs import BlobReader, tree_entries
 from ..history.dates import format_for_readers, to_datetime
-from ..history.index import BlobReader, tree_entries
 from ..locale import _
+from ..state.data import forget_project_data, project_data
+from ..state.domain import ArchivedRevision, archived_revision, archiving, settings
+from ..version import __version__
 from .publish import feed_link, write_feed, write_manifest
-from .records import RevisionRecord, all_revisions
+from .records import RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
@@ -64,14 +64,16 @@ if TYPE_CHECKING:
 
 ARCHIVE_BUILDERS = ("html", "dirhtml")
 CACHE_VERSION = 4  # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree
-_RENDERING = "policy_rendering_revision"
-_TREE_KEY = "policy_archive_tree"  # env.temp_data, while a revision is parsed
 TREES_FOLDER = "policy-trees"
 
 
 def rendering_revision(app: Sphinx) -> RevisionRecord | None:
     """The revision being rendered right now (doctree-resolved handlers date by it)."""
-    return getattr(app.env, _RENDERING, None)
+    archived = archived_revision(app.env)
+    if archived is None:
+        return None
+    return next((r for r in revisions_of(app.env, archived.docname) if r.sha == archived.sha),
+                None)
 
 
 # --------------------------------------------------------------------------- cache
@@ -336,7 +338,7 @@ class RevisionRenderer:
         for reader in self.readers.values():
             reader.close()
         for srcdir in self.srcdirs:
-            forget_project_data(srcdir)
+            forget_project_data(self.app.env, srcdir)
         self.trees.save()
         self.trees.prune()
 
@@ -431,35 +433,28 @@ class RevisionRenderer:
                 location=record.docname,
             )
             return None
-        with self._reading(record.docname, old_srcdir) as parsed:
+        # Without an effective date, the revision shows the catalogs of its commit's day.
+        day = to_datetime(record.timestamp, settings(app.env).timezone).date()
+        with self._reading(record.docname, old_srcdir) as parsed, archiving(
+            env, ArchivedRevision(record.docname, record.sha, record.timestamp, day, old_srcdir)
+        ):
             env.prepare_settings(record.docname)
             if old_srcdir is not None:
-                env.temp_data[_TREE_KEY] = old_srcdir
                 self.srcdirs.add(old_srcdir)
                 if (str(old_srcdir), record.sha) not in self.loaded:
                     # The data files of this commit: the tree copy was rewritten in place.
                     # Each content is still parsed once per build (the blob cache stays).
-                    forget_project_data(old_srcdir)
+                    forget_project_data(env, old_srcdir)
                     project_data(env)
                     self.loaded = {(str(old_srcdir), record.sha)}
-            # Without an effective date, the revision shows the catalogs of its commit's day.
-            env.temp_data[REVISION_DAY_KEY] = to_datetime(
-                record.timestamp, app.config.policy_timezone).date()
-            try:
-                doctree = parse_source(app, text, filename, filetype)
-            finally:
-                env.temp_data.pop(REVISION_DAY_KEY, None)
+            doctree = parse_source(app, text, filename, filetype)
             parsed()
             env.metadata[record.archive] = _front_matter(doctree)
             # Toctrees point into the current site, not the archived one.
             for toctree in list(doctree.findall(addnodes.toctree)):
                 toctree.parent.remove(toctree)
-            setattr(env, _RENDERING, record)
-            try:
-                env.resolve_references(doctree, record.archive, app.builder)
-            finally:
-                delattr(env, _RENDERING)
-        _rebase_links(doctree, app.builder, record.docname, record.archive)
+            env.resolve_references(doctree, record.archive, app.builder)
+        rebase_links(doctree, app.builder, record.docname, record.archive)
         return doctree
 
     def body(self, pagename: str, doctree: nodes.document) -> str:
@@ -481,7 +476,7 @@ class RevisionRenderer:
         return "".join(visitor.fragment)
 
 
-def _rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
+def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: str) -> None:
     """Links were resolved as from the page itself (``refdoc``); the archived copy lives
     elsewhere (``<page>/versions/...``), so relative links to other pages are rebased."""
     page_uri = builder.get_target_uri(docname)
@@ -505,7 +500,8 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
     collector sees it. An image the revision did not hold either is left to Sphinx,
     which warns about it as it did then.
     """
-    if not app.env.current_document or not app.env.temp_data.get(_TREE_KEY):
+    archived = archived_revision(app.env)
+    if not app.env.current_document or archived is None or archived.tree is None:
         return
     for image in doctree.findall(nodes.image):
         uri = image["uri"]
@@ -525,7 +521,7 @@ def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
 def _date_text(app: Sphinx, record: RevisionRecord) -> str:
     return format_for_readers(
         record.timestamp,
-        app.config.policy_timezone,
+        settings(app.env).timezone,
         app.config.html_last_updated_fmt or None,
         app.config.language,
     )
@@ -610,7 +606,7 @@ def _context(
     navigation: _Navigation | None = None,
 ) -> dict[str, Any]:
     metatags = (
-        '<meta name="robots" content="noindex" />\n' if app.config.policy_archive_noindex else ""
+        '<meta name="robots" content="noindex" />\n' if settings(app.env).archive_noindex else ""
     )
     context: dict[str, Any] = {
         "title": escape(title),
@@ -634,7 +630,7 @@ def _context(
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: archived versions and diffs not rendered before."""
-    if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
     records = all_revisions(app.env)
     if not records:

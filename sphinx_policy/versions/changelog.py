@@ -8,19 +8,19 @@ revision records, so a new commit re-writes the page without re-reading it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Set
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
+from ..state.domain import settings, state
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-ENV_CHANGELOG_PAGES = "policy_changelog_pages"  # docname -> True (pages with a changelog)
 HTML_ARCHIVE_BUILDERS = ("html", "dirhtml")
 
 
@@ -37,9 +36,8 @@ class policy_changelog(nodes.General, nodes.Element):
 
 
 def changelog_pages(env: BuildEnvironment) -> dict[str, bool]:
-    if not hasattr(env, ENV_CHANGELOG_PAGES):
-        setattr(env, ENV_CHANGELOG_PAGES, {})
-    return getattr(env, ENV_CHANGELOG_PAGES)
+    """docname -> True, for the pages that have a changelog."""
+    return state(env, "changelogs")
 
 
 def _date(text: str | None) -> str:
@@ -77,20 +75,6 @@ class PolicyChangelog(SphinxDirective):
         return [node]
 
 
-class ChangelogCollector(EnvironmentCollector):
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        changelog_pages(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        for docname in docnames:
-            if docname in changelog_pages(other):
-                changelog_pages(env)[docname] = True
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        pass
-
 
 def select(
     app: Sphinx, node: policy_changelog, upto: RevisionRecord | None
@@ -117,7 +101,7 @@ def select(
         # even when a commit carries an older date than its parent (clock skew, rebases).
         records.sort(key=lambda r: r.timestamp, reverse=True)
     existed = _existed_at(env, upto) if upto is not None else None
-    mode = app.config.policy_changelog_mode
+    mode = settings(app.env).changelog_mode
     chosen = []
     for record in records:
         if existed is not None and not existed(record):
@@ -165,14 +149,14 @@ def render(
                 text = str(_("Only editorial changes have been made (wording and "
                              "presentation); they are not listed."))
         return nodes.paragraph(text, text, classes=node["classes"])
-    links = app.builder.name in HTML_ARCHIVE_BUILDERS and app.config.policy_archives
+    links = app.builder.name in HTML_ARCHIVE_BUILDERS and settings(app.env).archives
     many_pages = len({r.docname for r in records}) > 1
     items = nodes.bullet_list(classes=node["classes"])
     for record in records:
         para = nodes.paragraph()
         date = format_for_readers(
             record.timestamp,
-            app.config.policy_timezone,
+            settings(app.env).timezone,
             app.config.html_last_updated_fmt or None,
             app.config.language,
         )
@@ -180,9 +164,9 @@ def render(
         if many_pages:
             para += nodes.Text(" · " + page_title(app.env, record.docname))
         para += nodes.Text(": ")
-        summary = record.reader_summary(app.config.policy_changelog_mode) or ""
+        summary = record.reader_summary(settings(app.env).changelog_mode) or ""
         para += nodes.Text(summary)
-        url = request_url(app.config, record.reference)
+        url = request_url(app.config, settings(app.env).source_url, record.reference)
         if url is not None and record.reference is not None:
             label = ("!" if record.reference[0] == "gitlab" else "#") + str(record.reference[1])
             para += nodes.Text(" (")
@@ -212,12 +196,12 @@ _REQUEST_PATHS = {
 _HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
 
 
-def source_repository(config: Config) -> tuple[str, str] | None:
+def source_repository(config: Config, source_url: str) -> tuple[str, str] | None:
     """``(service, web address)`` of the project's repository: ``policy_source_url``, else
     the ``html_context`` keys themes read for their "Edit on GitHub" links
     (``github_user`` and ``github_repo``, with an optional ``github_host``; the same with
     ``gitlab_`` and ``bitbucket_``); None when the project says neither."""
-    url = config.policy_source_url.strip().rstrip("/").removesuffix(".git")
+    url = source_url.strip().rstrip("/").removesuffix(".git")
     if url:
         host = (urlsplit(url).hostname or "").lower()
         service = next((s for s in ("gitlab", "bitbucket") if s in host), "github")
@@ -226,20 +210,21 @@ def source_repository(config: Config) -> tuple[str, str] | None:
     for service, default_host in _HOSTS.items():
         user, repo = context.get(f"{service}_user"), context.get(f"{service}_repo")
         if isinstance(user, str) and isinstance(repo, str) and user.strip() and repo.strip():
-            host = context.get(f"{service}_host")
-            host = host.split("://")[-1].strip("/") if isinstance(host, str) else ""
+            configured = context.get(f"{service}_host")
+            host = configured.split("://")[-1].strip("/") if isinstance(configured, str) else ""
             return service, (f"https://{host or default_host}/{quote(user.strip())}/"
                              f"{quote(repo.strip())}")
     return None
 
 
-def request_url(config: Config, reference: tuple[str, int] | None) -> str | None:
+def request_url(config: Config, source_url: str,
+                reference: tuple[str, int] | None) -> str | None:
     """The web address of a revision's pull or merge request, when the project's
     repository is on the service the request is from; else None (a number that points
     nowhere is never shown)."""
     if reference is None:
         return None
-    repository = source_repository(config)
+    repository = source_repository(config, source_url)
     if repository is None or repository[0] != reference[0]:
         return None
     return repository[1] + _REQUEST_PATHS[reference[0]].format(reference[1])
@@ -269,5 +254,4 @@ def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_changelog(app: Sphinx) -> None:
     app.add_node(policy_changelog)
     app.add_directive("policy-changelog", PolicyChangelog)
-    app.add_env_collector(ChangelogCollector)
     app.connect("doctree-resolved", fill_changelogs)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..history.index import rfc3339
+from ..git.text import rfc3339
 
 SCHEMA_URL = "https://sphinx-policy.readthedocs.io/en/latest/schemas/policy-versions.schema.json"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "policy-versions.schema.json"

@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 from ..diagnostics import Subtype, warn
 from ..history.dates import iso
 from ..history.display import effective_date
-from ..history.store import page_date
+from ..history.page_dates import page_date
 from ..locale import _
+from ..state.domain import settings
+from .effective import published_day, revision_effective
 from .feed import FeedEntry, atom_feed
 from .manifest import (
     MANIFEST_FILENAME,
@@ -26,7 +28,6 @@ from .manifest import (
     dump_manifest,
 )
 from .records import all_revisions, page_title
-from .upcoming import published_day, revision_effective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -55,7 +56,7 @@ def base_url(app: Sphinx) -> str | None:
 
 
 def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
-    env, tz = app.env, app.config.policy_timezone
+    env, tz = app.env, settings(app.env).timezone
     documents = []
     for docname, revisions in sorted(all_revisions(env).items()):
         date = page_date(env, docname)
@@ -80,7 +81,7 @@ def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
                         if index + 1 < len(revisions) or record.first
                         else None
                     ),
-                        summary=record.reader_summary(app.config.policy_changelog_mode),
+                        summary=record.reader_summary(settings(app.env).changelog_mode),
                         material=record.material,
                         editorial=record.editorial,
                         text_sha256=text_hashes.get(record.archive),
@@ -119,7 +120,7 @@ def write_feed(app: Sphinx) -> None:
         )
         return
     site = site if site.endswith("/") else site + "/"
-    mode = app.config.policy_changelog_mode
+    mode = settings(app.env).changelog_mode
     records = sorted(
         (r for rs in all_revisions(app.env).values() for r in rs),
         key=lambda r: r.timestamp,
@@ -127,13 +128,13 @@ def write_feed(app: Sphinx) -> None:
     )
     entries: list[FeedEntry] = []
     for record in records:
-        if len(entries) == app.config.policy_feed_entries:
+        if len(entries) == settings(app.env).feed_entries:
             break  # a feed is for news: the newest only (the manifest lists them all)
         summary = record.reader_summary(mode)
         if summary is None:
             continue
         effective = revision_effective(app.env, record)
-        if effective is not None and effective > published_day(record, app.config.policy_timezone):
+        if effective is not None and effective > published_day(record, settings(app.env).timezone):
             # Announced when published, not when it takes effect.
             summary = f"{summary} " + str(_("Takes effect on %s.")) % effective.isoformat()
         entries.append(

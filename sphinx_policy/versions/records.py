@@ -8,21 +8,19 @@ manifest, the command line) reads the same list.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..history.headlines import body_title, generated, gitlab_request
+from ..git.headlines import body_title, generated, gitlab_request
 from ..locale import _
+from ..state.domain import state
 
 if TYPE_CHECKING:
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from ..history.index import HistoryIndex
+    from ..config import PolicyConfig
+    from ..git.index import HistoryIndex
 
-ENV_REVISIONS = "policy_revisions"  # docname -> tuple[RevisionRecord, ...], newest first
 
 #: Values of the type trailer.
 MATERIAL, EDITORIAL = "material", "editorial"
@@ -33,7 +31,7 @@ class RevisionRecord(NamedTuple):
     sha: str
     timestamp: int
     offset: int
-    #: The commit's headline as readers may see it (:func:`..history.headlines.headline`):
+    #: The commit's headline as readers may see it (:func:`..git.headlines.headline`):
     #: never a generated merge subject; "" when nothing is fit to show.
     subject: str
     summary: str | None  # from the summary trailer; None when the commit has none
@@ -79,21 +77,6 @@ class RevisionRecord(NamedTuple):
         return self.subject or str(_("Updated"))
 
 
-def is_policy(env: BuildEnvironment, config: Config, docname: str) -> bool:
-    """A policy page: its docname matches ``policy_pages``, or its front matter has a
-    ``policy:`` key that is not false (MyST stores nested front matter as JSON text)."""
-    if any(fnmatch.fnmatchcase(docname, pattern) for pattern in config.policy_pages):
-        return True
-    metadata = env.metadata.get(docname, {})
-    if "policy" not in metadata:
-        return False
-    policy = metadata["policy"]
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return policy.strip().lower() not in ("", "false", "no", "off", "0")
-    return policy is not False and policy is not None
 
 
 #: What Sphinx records as the title of a document that has none.
@@ -120,27 +103,24 @@ def trailer_values(trailers: Iterable[tuple[str, str]], key: str) -> list[str]:
 
 
 def summary_and_kind(
-    trailers: Iterable[tuple[str, str]], config: Config
+    trailers: Iterable[tuple[str, str]], config: PolicyConfig
 ) -> tuple[str | None, str | None]:
     trailers = list(trailers)
-    summaries = trailer_values(trailers, config.policy_summary_trailer)
-    kinds = [v.lower() for v in trailer_values(trailers, config.policy_type_trailer)]
+    summaries = trailer_values(trailers, config.summary_trailer)
+    kinds = [v.lower() for v in trailer_values(trailers, config.type_trailer)]
     kind = MATERIAL if MATERIAL in kinds else (EDITORIAL if EDITORIAL in kinds else None)
     return (" ".join(summaries) if summaries else None), kind
 
 
 def revisions_of(env: BuildEnvironment, docname: str) -> tuple[RevisionRecord, ...]:
-    return getattr(env, ENV_REVISIONS, {}).get(docname, ())
+    return all_revisions(env).get(docname, ())
 
 
 def all_revisions(env: BuildEnvironment) -> dict[str, tuple[RevisionRecord, ...]]:
-    if not hasattr(env, ENV_REVISIONS):
-        setattr(env, ENV_REVISIONS, {})
-    return getattr(env, ENV_REVISIONS)
+    """docname -> its revision records, newest first (policy pages only)."""
+    return state(env, "revisions")
 
 
-ENV_MERGED = "policy_merged"  # see brought_in
-ENV_TITLES = "policy_commit_titles"  # see request_titles
 
 
 def brought_in(
@@ -162,9 +142,8 @@ def brought_in(
     'main' into janedoe-patch-1") hold people's names and e-mail addresses, which must
     not reach the pickled environment either.
     """
-    cache: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (
-        getattr(env, ENV_MERGED, None) or {})
-    setattr(env, ENV_MERGED, cache)
+    cache: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = state(
+        env, "merged_commits")
     wanted = sorted({k.lower() for k in keys})
     limit = sorted(set(paths))
     entry = "\x1f".join([merge_sha, *wanted, "\x1e", *limit])
@@ -180,12 +159,11 @@ def request_titles(
     env: BuildEnvironment, index: HistoryIndex, shas: Iterable[str]
 ) -> dict[str, tuple[str | None, int | None]]:
     """``(title, GitLab merge request)`` of commits by sha, among them those of ``shas``:
-    the first line of the body when it is a title (:func:`..history.headlines.body_title`)
+    the first line of the body when it is a title (:func:`..git.headlines.body_title`)
     and the request a GitLab merge names. One git process for the commits no earlier
     build asked about; kept on the environment as only these, for a body may name people
     (Approved-by)."""
-    cache: dict[str, tuple[str | None, int | None]] = getattr(env, ENV_TITLES, None) or {}
-    setattr(env, ENV_TITLES, cache)
+    cache: dict[str, tuple[str | None, int | None]] = state(env, "request_titles")
     missing = [sha for sha in shas if sha not in cache]
     if missing:
         messages = index.messages(missing)

@@ -360,14 +360,6 @@ def diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[DiffOp]:
     return ops
 
 
-def diff_summary(ops: Iterable[DiffOp]) -> dict[str, int]:
-    """How many blocks were inserted, deleted and changed."""
-    counts = {"inserted": 0, "deleted": 0, "changed": 0}
-    for op in ops:
-        if op.kind in counts:
-            counts[op.kind] += 1
-    return counts
-
 
 # --------------------------------------------------------------------------- HTML
 

@@ -17,104 +17,31 @@ the commit that published it gets a ``policy.notice`` warning.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from ..data.parse import parse_data
-from ..data.source import DataFileError
 from ..diagnostics import Subtype, warn
-from ..history.dates import format_for_readers, to_datetime
-from ..history.index import GitUnavailable, run_git
+from ..history.dates import format_for_readers
 from ..locale import _
+from ..state.domain import settings
+from .archive import ARCHIVE_BUILDERS, RevisionRenderer, rebase_links
+from .effective import published_day, revision_effective, upcoming
 from .records import RevisionRecord, all_revisions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ENV_EFFECTIVE = "policy_effective_dates"  # "<sha>:<path>" -> "YYYY-MM-DD" or None
-
-
-def _front_matter_effective(text: str) -> dt.date | None:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        return None
-    try:  # through the data layer: an old revision's front matter is untrusted input too
-        metadata = parse_data("\n".join(lines[1:end]).encode("utf-8"), "front matter",
-                              "yaml").data
-    except DataFileError:
-        return None
-    policy = metadata.get("policy") if isinstance(metadata, dict) else None
-    value = policy.get("effective") if isinstance(policy, dict) else None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def revision_effective(env: BuildEnvironment, record: RevisionRecord) -> dt.date | None:
-    """The effective date the page's front matter gave at this revision, or None."""
-    cache: dict[str, str | None] = getattr(env, ENV_EFFECTIVE, None) or {}
-    setattr(env, ENV_EFFECTIVE, cache)
-    key = f"{record.sha}:{record.source_path}"
-    if key not in cache:
-        value = None
-        try:
-            proc = run_git(record.repo_root, ["show", key])
-        except GitUnavailable:
-            proc = None
-        if proc is not None and proc.returncode == 0:
-            found = _front_matter_effective(proc.stdout.decode("utf-8", "replace"))
-            value = found.isoformat() if found else None
-        cache[key] = value
-    stored = cache[key]
-    return dt.date.fromisoformat(stored) if stored else None
-
-
-def published_day(record: RevisionRecord, timezone: str) -> dt.date:
-    return to_datetime(record.timestamp, timezone).date()
-
-
-def build_day(timezone: str) -> dt.date:
-    """Today in ``timezone``, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return to_datetime(int(epoch), timezone).date()
-    return dt.datetime.now(dt.UTC).astimezone(to_datetime(0, timezone).tzinfo).date()
-
-
-def upcoming(env: BuildEnvironment, docname: str, timezone: str
-             ) -> tuple[RevisionRecord, dt.date, RevisionRecord | None] | None:
-    """(the upcoming revision, its effective date, the revision in force) when the page's
-    newest revision takes effect after the build date; None otherwise. The revision in
-    force is None when no earlier revision exists (the page is new)."""
-    revisions = all_revisions(env).get(docname, ())
-    if not revisions:
-        return None
-    newest = revisions[0]
-    effective = revision_effective(env, newest)
-    today = build_day(timezone)
-    if effective is None or effective <= today:
-        return None
-    in_force = next((r for r in revisions[1:]
-                     if (e := revision_effective(env, r)) is None or e <= today), None)
-    return newest, effective, in_force
 
 
 def check_notice_periods(app: Sphinx, env: BuildEnvironment) -> None:
     """env-updated: a material change announced fewer than policy_notice_days ahead."""
-    days = app.config.policy_notice_days
+    days = settings(app.env).notice_days
     if not days:
         return
-    timezone = app.config.policy_timezone
+    timezone = settings(app.env).timezone
     for docname, revisions in sorted(all_revisions(env).items()):
         for record in revisions:
             if not record.material:
@@ -164,11 +91,9 @@ def notice_node(app: Sphinx, pagename: str, record: RevisionRecord,
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages (after the archives): a page whose newest revision is not yet
     in force is written again, as the version in force with the notice on top."""
-    from .archive import ARCHIVE_BUILDERS, RevisionRenderer, _rebase_links
-
-    if app.builder.name not in ARCHIVE_BUILDERS or not app.config.policy_archives:
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
-    timezone = app.config.policy_timezone
+    timezone = settings(app.env).timezone
     pending = {}
     for docname in sorted(all_revisions(app.env)):
         found = upcoming(app.env, docname, timezone)
@@ -187,7 +112,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             if doctree is None:
                 continue
             # Links were made for the archived copy; this copy is the page itself.
-            _rebase_links(doctree, builder, in_force.archive, docname)
+            rebase_links(doctree, builder, in_force.archive, docname)
             revisions = all_revisions(app.env)[docname]
             doctree.insert(0, notice_node(app, docname, newest, effective,
                                           diff=len(revisions) > 1 or newest.first))

@@ -1,4 +1,4 @@
-"""Hardening: hostile content in data and in git history, as readers receive it.
+"""Hostile content in data and in git history, as readers receive it.
 
 * A site whose every data field, commit subject and trailer holds ``<script>`` and
   ``javascript:`` payloads is built from a real git repository (archived versions, diffs,

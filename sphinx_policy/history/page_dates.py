@@ -1,4 +1,4 @@
-"""Per-page revision dates on the build environment, computed once per build.
+"""Per-page revision dates, computed once per build from the build's history indexes.
 
 In ``env-updated`` (main process, after all reading) one history index per repository
 gives every page the date of its newest revision: the page's source, the files it
@@ -9,74 +9,40 @@ The environment stores only plain tuples (:class:`PageDate`).
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import hashlib
 import os
-from collections.abc import Callable, Set
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sphinx.environment.collectors import EnvironmentCollector
-
-from ..data.collector import data_files_of
 from ..diagnostics import Subtype, logger, warn
-from ..versions.changelog import changelog_pages
-from ..versions.records import (
-    RevisionRecord,
-    all_revisions,
-    brought_in,
-    is_policy,
-    request_titles,
-    summary_and_kind,
-)
+from ..git.errors import GitError, GitUnavailable
+from ..git.index import HistoryIndex, build_index
+from ..git.records import Commit, FileHistory, Revision
+from ..state.data import data_files_of
+from ..state.domain import settings, shared, state
 from .dates import PageDate, representable
-from .headlines import generated, headline
-from .index import FileHistory, GitError, GitUnavailable, HistoryIndex, Revision, build_index
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ENV_DATES = "policy_dates"  # docname -> PageDate
-ENV_INCLUDES = "policy_includes"  # docname -> set of srcdir-relative included files
-
-
-def _env_dict(env: BuildEnvironment, name: str) -> dict:
-    if not hasattr(env, name):
-        setattr(env, name, {})
-    return getattr(env, name)
+def page_dates(env: BuildEnvironment) -> dict[str, PageDate]:
+    """docname -> the date of its newest revision (or why it has none)."""
+    return state(env, "dates")
 
 
 def page_date(env: BuildEnvironment, docname: str) -> PageDate | None:
-    return _env_dict(env, ENV_DATES).get(docname)
+    return page_dates(env).get(docname)
 
 
 def newest_known(env: BuildEnvironment) -> PageDate | None:
-    dates = [d for d in _env_dict(env, ENV_DATES).values() if d.timestamp is not None]
+    dates = [d for d in page_dates(env).values() if d.timestamp is not None]
     return max(dates, key=lambda d: d.timestamp or 0, default=None)
 
 
-class IncludesCollector(EnvironmentCollector):
-    """Which files each document includes (from Sphinx's ``include-read`` event)."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _env_dict(env, ENV_INCLUDES).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        mine, theirs = _env_dict(env, ENV_INCLUDES), _env_dict(other, ENV_INCLUDES)
-        for docname in docnames:
-            if docname in theirs:
-                mine[docname] = theirs[docname]
-
-    def process_doc(self, app: Sphinx, doctree: object) -> None:
-        pass
-
-
 def note_include(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
-    _env_dict(app.env, ENV_INCLUDES).setdefault(parent_docname, set()).add(
+    state(app.env, "includes").setdefault(parent_docname, set()).add(
         Path(relative_path).as_posix()
     )
 
@@ -88,6 +54,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(os.fsencode(path)).hexdigest()[:16]
 
 
+def _new_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    shared(env).repositories = None  # the history may have moved since the last build
+
+
+def repositories(app: Sphinx) -> Repositories:
+    """The build's history indexes: made once per build, shared by the dates, the
+    revision records, the translation notices and the archive."""
+    build = shared(app.env)
+    if build.repositories is None:
+        build.repositories = Repositories(app)
+    return cast(Repositories, build.repositories)
+
+
 class Repositories:
     """The history index of each repository that holds a page or a dependency.
 
@@ -97,12 +76,12 @@ class Repositories:
     """
 
     def __init__(self, app: Sphinx) -> None:
-        config = app.config
+        config = settings(app.env)
         self.srcdir = Path(app.srcdir).resolve()
-        self.exclude = tuple(config.policy_git_exclude)
-        self.ignore_revs = config.policy_git_ignore_revs
+        self.exclude = tuple(config.git_exclude)
+        self.ignore_revs = config.git_ignore_revs
         #: The only trailers read from commits: the others name people.
-        self.trailer_keys = (config.policy_summary_trailer, config.policy_type_trailer)
+        self.trailer_keys = (config.summary_trailer, config.type_trailer)
         #: The parsed logs are kept beside Sphinx's own pickled environment, once there is
         #: one: a first build (every CI or Read the Docs build) does not pay for writing a
         #: cache nothing will read.
@@ -156,9 +135,9 @@ def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]
     """The files whose changes are revisions of ``docname``: the source first."""
     srcdir = Path(env.srcdir)
     paths = [Path(env.doc2path(docname))]
-    paths += [srcdir / rel for rel in sorted(_env_dict(env, ENV_INCLUDES).get(docname, ()))]
+    paths += [srcdir / rel for rel in sorted(state(env, "includes").get(docname, ()))]
     paths += [srcdir / rel for rel in sorted(data_files_of(env).get(docname, ()))]
-    patterns = app.config.policy_git_extra_dependencies
+    patterns = settings(app.env).git_extra_dependencies
     if patterns:
         for dep in sorted(map(str, env.dependencies.get(docname, ()))):
             full = Path(dep) if os.path.isabs(dep) else srcdir / dep
@@ -198,7 +177,7 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
         if history.unknown == "shallow" or visible is None:
             shallow_blocker = shallow_blocker or rel
             continue
-        if newest is None or _newer(index, visible, *newest):
+        if newest is None or newer_change(index, visible.commit, newest[0], newest[1].commit):
             newest = (index, visible)
     if newest is None:
         return PageDate(
@@ -215,119 +194,20 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
     return PageDate(commit.timestamp, commit.offset, commit.sha)
 
 
-def _newer(
-    index: HistoryIndex, revision: Revision, other_index: HistoryIndex, other: Revision
-) -> bool:
+def newer_change(index: HistoryIndex, commit: Commit,
+                 other_index: HistoryIndex, other: Commit) -> bool:
+    """Is ``commit`` a newer change than ``other``? Their position on the first-parent
+    chain within one repository (a child commit may carry an older date than its parent),
+    their commit time across repositories or for a commit the chain does not hold."""
     if index is other_index:
-        return index.age(revision.commit.sha) < index.age(other.commit.sha)
-    return revision.commit.timestamp > other.commit.timestamp
+        try:
+            return index.age(commit.sha) < index.age(other.sha)
+        except KeyError:
+            pass
+    return commit.timestamp > other.timestamp
 
 
-def page_revisions(
-    app: Sphinx, env: BuildEnvironment, repos: Repositories, docname: str, paths: list[Path]
-) -> tuple[RevisionRecord, ...]:
-    """The revisions of a policy page, newest first, in its own repository's chain order."""
-    located = repos.locate(paths[0])
-    if located is None:
-        return ()
-    index, source = located
-    rels = [source]
-    for path in paths[1:]:
-        other = repos.locate(path)
-        if other is not None and other[0] is index:
-            rels.append(other[1])
-    records = []
-    merged = index.files(rels)
-    exists_at = _existence(index, source)
-    skipped = False
-    keys = (app.config.policy_summary_trailer, app.config.policy_type_trailer)
-    # Generated subjects ("Merge pull request #12 from janedoe/patch-1") are never shown:
-    # the request's title on the first line of the body stands in (one git process).
-    titles = request_titles(env, index, [
-        r.commit.sha for r in merged.revisions
-        if (found := generated(r.commit.subject)) is not None and found.title is None
-    ])
-    for revision in merged.revisions:
-        commit = revision.commit
-        if not exists_at(commit.sha):
-            # The commit deleted the page, or changed a file it reads while the page did
-            # not exist: no text to archive, so no revision (docs/development.md).
-            continue
-        if not representable(commit.timestamp):
-            skipped = True
-            warn(
-                Subtype.GIT,
-                f"revision {commit.sha[:12]} of {docname} has no date that can be shown "
-                f"(git gives {'none' if commit.timestamp < 0 else commit.timestamp}); it is left "
-                "out of the changelog, the archived versions and the feed",
-                location=docname,
-            )
-            continue
-        # The source's path at this commit, even when the revision is a data file's and
-        # the page was renamed since (pure renames are not revisions of their own).
-        current_path = index.path_at(source, commit.sha)
-        summary, kind = summary_and_kind(commit.trailers, app.config)
-        title, gitlab = titles.get(commit.sha, (None, None))
-        subject, reference = headline(commit.subject, title, gitlab=gitlab)
-        if len(commit.parents) > 1 and (summary is None or not subject):
-            # What the merge brought in: only the commits that changed this page or what
-            # it shows.
-            brought = brought_in(env, index, commit.sha, keys,
-                                 [index.path_at(rel, commit.sha) for rel in rels])
-            if summary is None:
-                summary, brought_kind = summary_and_kind(
-                    (t for _, trailers in brought for t in trailers), app.config)
-                kind = kind or brought_kind
-            if not subject:
-                subject, reference = headline(
-                    commit.subject, title, [s for s, _ in brought], gitlab=gitlab)
-        records.append(
-            RevisionRecord(
-                docname,
-                commit.sha,
-                commit.timestamp,
-                commit.offset,
-                subject,
-                summary,
-                kind,
-                current_path,
-                str(index.root),
-                reference=reference,
-            )
-        )
-    if records and not merged.complete:
-        warn(
-            Subtype.SHALLOW,
-            f"the history of {docname} is cut short by the shallow clone: its changelog, "
-            f"archived versions, feed and manifest list only the {len(records)} newest "
-            f"revision(s), not the older ones. Fix: {_shallow_fix()}",
-            location=docname,
-        )
-    limit = app.config.policy_archive_limit
-    if records and merged.complete and not skipped and not (limit and len(records) > limit):
-        records[-1] = records[-1]._replace(first=True)  # its diff shows the whole text as new
-    return tuple(records[:limit] if limit else records)
-
-
-def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
-    """Whether the page ``path`` existed at (after) a chain commit, from its own history:
-    the state its newest change at or before that commit left it in. Before its first
-    change it did not exist, unless the history is cut short or shows no change of the
-    page at all (every one ignored): then nothing is known, and nothing is left out."""
-    own = index.file(path)
-    changes = sorted((index.age(r.commit.sha), r.status) for r in own.revisions)
-    ages = [age for age, _status in changes]
-
-    def exists(sha: str) -> bool:
-        at = bisect.bisect_left(ages, index.age(sha))  # the newest change at or before sha
-        if at == len(changes):
-            return not own.complete or not changes
-        return changes[at][1] != "D"
-
-    return exists
-
-
-def _shallow_fix() -> str:
+def shallow_fix() -> str:
     if os.environ.get("READTHEDOCS") == "True":
         return (
             "Read the Docs clones shallowly; add to .readthedocs.yaml: build.jobs.post_checkout: "
@@ -340,12 +220,12 @@ def _shallow_fix() -> str:
 
 def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: date every page; return the pages whose date changed (to re-write)."""
-    dates: dict[str, PageDate] = _env_dict(env, ENV_DATES)
-    if not app.config.policy_git:
+    dates = page_dates(env)
+    if not settings(app.env).git:
         changed = list(dates)
         dates.clear()
         return changed
-    repos = Repositories(app)
+    repos = repositories(app)
     if repos.root_of(repos.srcdir) is None:
         warn(
             Subtype.GIT,
@@ -357,12 +237,8 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         dates.clear()
         return changed
     new: dict[str, PageDate] = {}
-    revisions: dict[str, tuple[RevisionRecord, ...]] = {}
     for docname in sorted(env.found_docs):
-        paths = dependencies(app, env, docname)
-        new[docname] = date_page(repos, paths)
-        if is_policy(env, app.config, docname):
-            revisions[docname] = page_revisions(app, env, repos, docname, paths)
+        new[docname] = date_page(repos, dependencies(app, env, docname))
     if repos.failure is not None and not any(repos.indexes.values()):
         warn(
             Subtype.GIT,
@@ -377,17 +253,6 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = [d for d in set(dates) | set(new) if dates.get(d) != new.get(d)]
     dates.clear()
     dates.update(new)
-    old_revisions = all_revisions(env)
-    if old_revisions != revisions:
-        # A changelog may list any policy page: re-write every page that has one.
-        changed += [
-            d
-            for d in set(old_revisions) | set(revisions)
-            if old_revisions.get(d) != revisions.get(d)
-        ]
-        changed += list(changelog_pages(env))
-        old_revisions.clear()
-        old_revisions.update(revisions)
     # sphinx-sitemap reads this attribute (the one sphinx-last-updated-by-git fills):
     # (timestamp or None, show source link), for every page.
     last_updated = {d: (v.timestamp, True) for d, v in new.items()}
@@ -409,7 +274,7 @@ def _report_unknown(docname: str, date: PageDate) -> None:
         warn(
             Subtype.SHALLOW,
             f"no 'Last updated' date for {docname}: its newest change ({date.path}) lies at or "
-            f"beyond the shallow clone's boundary. Fix: {_shallow_fix()}",
+            f"beyond the shallow clone's boundary. Fix: {shallow_fix()}",
             location=docname,
         )
     elif date.unknown in ("untracked", "modified"):
@@ -429,7 +294,7 @@ def take_over_from_last_updated_by_git(app: Sphinx) -> None:
     sphinx-sitemap's ``sitemap_show_lastmod``), its date computation and template handler
     are disconnected; ``env.git_last_updated`` is filled by us, so sitemaps get our dates.
     """
-    if "sphinx_last_updated_by_git" not in app.extensions or not app.config.policy_git:
+    if "sphinx_last_updated_by_git" not in app.extensions or not settings(app.env).git:
         return
     for event in ("env-updated", "html-page-context"):
         for listener in list(app.events.listeners.get(event, [])):
@@ -441,9 +306,9 @@ def take_over_from_last_updated_by_git(app: Sphinx) -> None:
     )
 
 
-def setup_store(app: Sphinx) -> None:
-    app.add_env_collector(IncludesCollector)
+def setup_page_dates(app: Sphinx) -> None:
     app.connect("include-read", note_include)
+    app.connect("env-before-read-docs", _new_build)
     # After sphinx_last_updated_by_git's handler (priority 500), whose values we replace.
     app.connect("env-updated", refresh_dates, priority=600)
     app.connect("builder-inited", take_over_from_last_updated_by_git)

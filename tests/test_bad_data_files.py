@@ -1,4 +1,4 @@
-"""Hardening: bad data files and data paths, each a named case with its exact warning.
+"""Bad data files and data paths, each a named case with its exact warning.
 
 One Sphinx build of a project made in a temporary folder holds every case: each case
 is a page ``cases/<id>.md`` that reads its own data file ``cases/<id>.<ext>`` (or names

@@ -1,9 +1,7 @@
-"""Load the project's data files once per build, and a directive's own data on demand.
+"""Loading a project's data files from a source: parsed once per content (by blob id).
 
-The project data (``policy_data_files``) is parsed in ``builder-inited`` in the main
-process and its problems reported there, once; parallel read workers are forked
-afterwards and inherit the parsed result. A directive adds its ``:file:`` and inline
-body on top, and only the problems new to those parts are reported at the directive.
+No Sphinx here: :mod:`sphinx_policy.state.data` loads the project data once per build
+through these functions and keeps it for the build.
 """
 
 from __future__ import annotations
@@ -12,20 +10,11 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .model import PolicyData, build_policy_data
 from .parse import DataSyntaxError, ParsedData, format_of, parse_data
 from .source import DataFileError, DataSource, WorkingTreeSource, normalise_relpath
 from .validate import Problem
-
-if TYPE_CHECKING:
-    from sphinx.environment import BuildEnvironment
-
-#: Key in ``env.temp_data`` under which a caller may set another source than the
-#: working tree of ``env.srcdir``.
-SOURCE_KEY = "policy_data_source"
 
 
 @dataclass
@@ -209,103 +198,4 @@ def _skipped_spellings(source: DataSource, patterns: list[str], read: set[str]) 
                 "conf.py",
                 None,
             ))
-    return problems
-
-
-# Per-process cache: (source label, srcdir, patterns) -> loaded data. Forked read workers
-# inherit the main process's entry; the main process refreshes it on every build.
-_PROJECT_CACHE: dict[tuple[str, str, tuple[str, ...]], LoadedData] = {}
-
-
-def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
-    source = current_source(env)
-    key = (source.label, str(env.srcdir), tuple(env.config.policy_data_files))
-    if refresh:
-        clear_blob_cache()
-    if refresh or key not in _PROJECT_CACHE:
-        _PROJECT_CACHE[key] = load_project_data(source, list(env.config.policy_data_files))
-    return _PROJECT_CACHE[key]
-
-
-def forget_project_data(srcdir: Path) -> None:
-    """Drop what was loaded from ``srcdir`` (a materialised old tree, which the next
-    revision overwrites in place)."""
-    for key in [k for k in _PROJECT_CACHE if k[1] == str(srcdir)]:
-        del _PROJECT_CACHE[key]
-
-
-def unread_files_note(env: BuildEnvironment) -> str:
-    """For a "not defined in the data" message: the project's data files that could not
-    be read (each has its own warning), where the missing fact most likely is."""
-    unread = sorted({p.location for p in project_data(env).problems
-                     if p.subtype in ("syntax", "file") and p.location != "conf.py"})
-    if not unread:
-        return ""
-    return (f" (it may be in {', '.join(unread)}, which could not be read: fix the "
-            "problem reported there first)")
-
-
-def current_source(env: BuildEnvironment) -> DataSource:
-    source = env.temp_data.get(SOURCE_KEY)
-    if source is not None:
-        return source
-    return WorkingTreeSource(Path(env.srcdir), env.config.policy_data_max_bytes)
-
-
-def inside_project(relpath: str) -> str | None:
-    """The normalised path, or None when it points outside the documentation folder."""
-    try:
-        return normalise_relpath(relpath)
-    except DataFileError:
-        return None
-
-
-def directive_relpath(docname: str, file: str) -> str:
-    """A directive's ``:file:`` is relative to its document; a leading '/' means the
-    documentation folder, as for Sphinx's own ``include``."""
-    if file.startswith("/"):
-        return file.lstrip("/")
-    folder = docname.rsplit("/", 1)[0] if "/" in docname else ""
-    return f"{folder}/{file}" if folder else file
-
-
-#: Key in ``env.temp_data``: the data files a page declared with ``policy-data``.
-PAGE_KEY = "policy_page_data"
-
-
-@dataclass
-class PageData:
-    """Data files declared for one page (``policy-data``), merged over the project data.
-
-    ``data`` is None while the page declares none (the project data applies as is).
-    """
-
-    parts: list[tuple[ParsedData, str | None]]
-    problems: list[Problem]
-    data: PolicyData | None = None
-
-
-def page_data(env: BuildEnvironment) -> PageData:
-    page = env.temp_data.get(PAGE_KEY)
-    return page if page is not None else PageData([], [])
-
-
-def add_page_data(env: BuildEnvironment, relpaths: list[str]) -> list[Problem]:
-    """Read a page's ``policy-data`` files; return the problems new to them."""
-    loaded = project_data(env)
-    page = page_data(env)
-    problems: list[Problem] = []
-    source = current_source(env)
-    for relpath in relpaths:
-        if already_read(source, relpath, [*loaded.parts, *page.parts]):
-            continue  # its facts are in already: read twice, every row would show twice
-        part = read_part(source, relpath, problems)
-        if part is not None:
-            page.parts.append((part, relpath))
-    data, all_problems = build_policy_data([*loaded.parts, *page.parts])
-    known = set(loaded.problems) | set(page.problems)
-    problems.extend(p for p in all_problems if p not in known)
-    page.problems.extend(problems)
-    page.data = data
-    env.temp_data[PAGE_KEY] = page
     return problems

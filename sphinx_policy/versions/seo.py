@@ -29,19 +29,20 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from .data.collector import data_files_of
-from .data.model import Organisation, build_policy_data
-from .data.source import WorkingTreeSource
-from .data.store import project_data, read_part
-from .data.vocabulary import ROLE_LABELS
-from .history.dates import iso
-from .history.store import page_date
-from .versions.records import all_revisions, is_policy, revisions_of
+from ..data.loading import read_part
+from ..data.model import Organisation, build_policy_data
+from ..data.source import WorkingTreeSource
+from ..data.vocabulary import ROLE_LABELS
+from ..history.dates import iso
+from ..history.page_dates import page_date
+from ..state.data import data_files_of, project_data
+from ..state.domain import settings
+from ..state.pages import is_policy
+from .records import all_revisions, revisions_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
 
 JSONLD_BUILDERS = ("html", "dirhtml")
 
@@ -70,7 +71,7 @@ def _page_organisation(app: Sphinx, docname: str) -> Organisation | None:
     own = sorted(set(data_files_of(app.env).get(docname, ())) - set(loaded.files))
     if not own:
         return loaded.data.organisation
-    source = WorkingTreeSource(app.env.srcdir, app.config.policy_data_max_bytes)
+    source = WorkingTreeSource(app.env.srcdir, settings(app.env).data_max_bytes)
     parts = list(loaded.parts)
     for relpath in own:
         part = read_part(source, relpath, [])  # problems were reported at the directives
@@ -137,9 +138,9 @@ def organisation_jsonld(org: Organisation) -> dict[str, Any] | None:
 def page_jsonld(app: Sphinx, pagename: str) -> dict[str, Any] | None:
     """The JSON-LD object of a policy page, or None when the page is not one."""
     env, config = app.env, app.config
-    if pagename not in env.found_docs or not is_policy(env, config, pagename):
+    if pagename not in env.found_docs or not is_policy(env, pagename):
         return None
-    tz = config.policy_timezone
+    tz = settings(env).timezone
     page: dict[str, Any] = {"@context": "https://schema.org", "@type": "WebPage"}
     title = env.titles.get(pagename)
     if title is not None:
@@ -151,10 +152,10 @@ def page_jsonld(app: Sphinx, pagename: str) -> dict[str, Any] | None:
     if config.language:
         page["inLanguage"] = config.language.replace("_", "-")
     date = page_date(env, pagename)
-    if config.policy_git and date is not None and date.timestamp is not None:
+    if settings(env).git and date is not None and date.timestamp is not None:
         page["dateModified"] = iso(date.timestamp, tz)
     revisions = revisions_of(env, pagename)
-    if config.policy_git and revisions and revisions[-1].first:
+    if settings(env).git and revisions and revisions[-1].first:
         page["datePublished"] = iso(revisions[-1].timestamp, tz)
     org = _page_organisation(app, pagename)
     publisher = organisation_jsonld(org) if org is not None else None
@@ -184,8 +185,8 @@ def exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
     config = app.config
     if (
         "sphinx_sitemap" not in app.extensions
-        or not config.policy_archives
-        or not config.policy_archive_noindex
+        or not settings(env).archives
+        or not settings(env).archive_noindex
     ):
         return
     current = list(config.sitemap_excludes or [])
@@ -195,13 +196,6 @@ def exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup_seo(app: Sphinx) -> None:
     app.connect("html-page-context", add_jsonld)
-    # after the history store (priority 600) has listed the revisions of this build
+    # after versions.revisions (priority 650) has listed the revisions of this build
     app.connect("env-updated", exclude_archives_from_sitemap, priority=700)
 
-
-def setup(app: Sphinx) -> ExtensionMetadata:
-    """Loaded by ``sphinx_policy.setup`` through ``app.setup_extension``."""
-    from . import __version__
-
-    setup_seo(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from ..catalogs import read_catalog
+from . import read_catalog
 
 #: Checks made on each processing activity: ``activity:<key>``.
 ACTIVITY_CHECKS = ("purposes", "lawful_basis", "legitimate_interest", "retention", "required",

@@ -1,4 +1,4 @@
-"""Hardening: git repositories in every awkward state, built with Sphinx (no mocks).
+"""Git repositories in every awkward state, built with Sphinx (no mocks).
 
 Each case makes a real repository (tests/gitrepo.py, fixed dates), builds it with a real
 Sphinx app and checks what readers get: the build always finishes without a traceback,
@@ -506,16 +506,15 @@ CASES = [
 
 
 @pytest.fixture
-def build(make_app, monkeypatch, tmp_path: Path):
+def build_case(build, monkeypatch, tmp_path: Path):
+    """Make a case's repository and build it (the shared ``build``), with the case's own
+    environment on top of the repository's pinned one."""
+
     def _build(case: GitCase) -> tuple[Built, dict[str, str]]:
         repo, srcdir = case.make(tmp_path)
-        for key in ("HOME", "GIT_CONFIG_NOSYSTEM", "TZ", "XDG_CONFIG_HOME"):
-            monkeypatch.setenv(key, repo.env[key])
         for key, value in case.env.items():
             monkeypatch.setenv(key, value.replace("{tmp}", str(tmp_path)))
-        app = make_app("html", srcdir=srcdir)
-        app.build()
-        return Built(app, repo), {"srcdir": str(srcdir)}
+        return Built(build(repo, srcdir=srcdir), repo), {"srcdir": str(srcdir)}
 
     return _build
 
@@ -529,8 +528,8 @@ def _expand(text: str, built: Built, names: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
-def test_git_case(build, case: GitCase) -> None:
-    built, names = build(case)
+def test_git_case(build_case, case: GitCase) -> None:
+    built, names = build_case(case)
     app = built.app
     assert_no_traceback(app)
     for page in case.dates:
