@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
                    else "no problems")
         print(f"sphinx-policy check: {summary} ({len(result.files)} data file(s), "
               f"{result.documents} documents)", file=sys.stderr)
+        if result.other_warnings:
+            print(f"sphinx-policy check: the build also gave {result.other_warnings} "
+                  "warning(s) of Sphinx or other extensions, not listed here: "
+                  "sphinx-build shows them", file=sys.stderr)
         for line in catalog_report(result, args.max_age):
             print(line, file=sys.stderr)
     return EXIT_PROBLEMS if result.findings or result.stopped else EXIT_OK
@@ -170,6 +174,8 @@ class Result:
     authorities: set[str] = field(default_factory=set)
     #: The day of the check (SOURCE_DATE_EPOCH honoured, in policy_timezone).
     today: dt.date = field(default_factory=dt.date.today)
+    #: Warnings of the run that are not sphinx-policy's (Sphinx's, MyST's, ...).
+    other_warnings: int = 0
     #: Why the build stopped before its end (a page it cannot read, an extension that
     #: failed), or "": the pages after that point were not checked.
     stopped: str = ""
@@ -177,6 +183,26 @@ class Result:
     def add(self, finding: Finding) -> None:
         if finding not in self.findings:
             self.findings.append(finding)
+
+
+class OtherWarnings(logging.Handler):
+    """Counts the warnings of the run that are not ``policy.*`` (set on Sphinx's logger
+    once the application exists), so that check can say that there are some."""
+
+    def __init__(self, suppressed: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.suppressed = suppressed
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from sphinx.util.logging import is_suppressed_warning
+
+        from ..diagnostics import WARNING_TYPE
+
+        kind = getattr(record, "type", None)
+        if kind != WARNING_TYPE and not is_suppressed_warning(
+                kind or "", getattr(record, "subtype", None) or "", self.suppressed):
+            self.count += 1
 
 
 class WarningRecords(logging.Handler):
@@ -287,6 +313,9 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
                 raise UsageError(str(err)) from None
             if not git:
                 _without_git(app)
+            others = OtherWarnings(list(app.config.suppress_warnings))
+            sphinx_logger = logging.getLogger("sphinx")
+            sphinx_logger.addHandler(others)
             app.connect("source-read", lambda *_args: bar.advance(1, len(app.env.found_docs)))
             app.connect("doctree-read", lambda _app, doctree: _note_catalog_use(result,
                                                                                  doctree))
@@ -303,6 +332,8 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
                 subtype = str(getattr(record, "subtype", ""))
                 if not is_suppressed_warning(WARNING_TYPE, subtype, suppressed):
                     result.add(_finding(app, record))
+            sphinx_logger.removeHandler(others)
+            result.other_warnings = others.count
             result.documents = len(app.env.found_docs)
             result.files.update(project_data(app.env).files)
             for files in data_files_of(app.env).values():
