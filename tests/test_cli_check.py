@@ -256,8 +256,8 @@ def test_check_and_sphinx_build_report_the_same_warnings(tmp_path, capsys):
 
 
 def test_check_leaves_out_the_git_warnings_unless_asked(tmp_path, capsys, monkeypatch):
-    """Without --git the history index is not built (no policy.uncommitted for a page
-    that is not committed); with --git the warnings are the build's."""
+    """Without --git, git does not run (no history index, so no policy.uncommitted for
+    a page that is not committed); with --git the warnings are the build's."""
     from gitrepo import GitRepo, pin_git_environment
 
     repo = GitRepo(tmp_path / "repo")
@@ -269,9 +269,13 @@ def test_check_leaves_out_the_git_warnings_unless_asked(tmp_path, capsys, monkey
     repo.commit("first", date="2024-01-01T00:00:00+00:00")
     repo.write("new.md", "# New\n\nNot committed yet.\n")
     pin_git_environment(monkeypatch, repo.env)
+    trace = tmp_path / "git-trace.log"  # git itself logs every command it runs here
+    monkeypatch.setenv("GIT_TRACE", str(trace))
     assert main(["check", "-q", str(repo.path)]) == 0
     assert capsys.readouterr().out == ""
+    assert not trace.exists() or trace.read_text() == ""  # git never ran
     assert main(["check", "-q", "--git", str(repo.path)]) == 1
+    assert "git" in trace.read_text()
     out = capsys.readouterr().out
     assert re.search(r"new\.md: .*new\.md is not committed to git.* \[policy\.uncommitted\]",
                      out), out
