@@ -292,6 +292,7 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
     from ..diagnostics import WARNING_TYPE, logger
     from ..directives.in_force import build_date
     from ..state.data import data_files_of, project_data
+    from ..state.domain import settings
 
     result = Result()
     records = WarningRecords()
@@ -338,7 +339,7 @@ def check(srcdir: Path, confdir: Path, *, git: bool = False,
             result.files.update(project_data(app.env).files)
             for files in data_files_of(app.env).values():
                 result.files.update(files)
-            result.today = build_date(app.config.policy_timezone)
+            result.today = build_date(settings(app.env).timezone)
     finally:
         logger.logger.removeHandler(records)
     return result
