@@ -4,7 +4,8 @@
 - header cells of policy tables get ``scope="col"``; body cells get ``data-label`` (their
   column's header), which the stylesheet shows beside each value when a narrow column
   stacks the table into label-value rows; the table keeps its table semantics through
-  ARIA roles, which browsers drop once a table is no longer displayed as one;
+  ARIA roles, which browsers drop once a table is no longer displayed as one; an empty
+  cell is marked ``data-empty`` and left out of a stacked row;
 - a policy table of five columns is marked ``policy-table-cols-5``, of six or more
   ``policy-table-cols-6``, so that the stylesheet stacks wide tables at a wider content
   column than narrow ones.
@@ -115,6 +116,9 @@ def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     attributes = 'role="cell"'
     if index < len(labels) and labels[index]:
         attributes += f' data-label="{escape(labels[index], quote=True)}"'
+    if not node.astext().strip():
+        # Nothing to say: a stacked row shows no label without a value.
+        attributes += ' data-empty=""'
     _add_attributes(self, "td", attributes)
 
 

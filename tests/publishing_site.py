@@ -276,6 +276,8 @@ UNREACHABLE_CELLS_JS = """(selector) => {
   const problems = [];
   const cells = [...document.querySelectorAll(selector)];
   for (const [i, cell] of cells.entries()) {
+    // An empty cell that a stacked row leaves out holds nothing to reach.
+    if (cell.hasAttribute("data-empty") && getComputedStyle(cell).display === "none") continue;
     for (let el = cell.parentElement; el && el !== document.body; el = el.parentElement) {
       const ox = getComputedStyle(el).overflowX;
       if ((ox === "hidden" || ox === "clip") && el.scrollWidth > el.clientWidth + 1) {

@@ -154,6 +154,12 @@ CASES = [
               "Accepted: dpo, data-protection-officer, information-officer, "
               "deputy-information-officer, eu-representative, uk-representative, "
               "privacy-contact")),
+    Case("officer-role-in-capitals", "organisation:\n  name: X\n  officers:\n    - role: DPO\n",
+         data("data", "officer-role-in-capitals", 4,
+              "'DPO' is not accepted for organisation → officers[1] → role; did you mean 'dpo'? "
+              "Accepted: dpo, data-protection-officer, information-officer, "
+              "deputy-information-officer, eu-representative, uk-representative, "
+              "privacy-contact")),
     Case("url-not-http", "organisation:\n  name: X\n  website: ftp://files.example.org\n",
          data("data", "url-not-http", 3,
               "'ftp://files.example.org' is not accepted for organisation → website: expected "

@@ -241,7 +241,9 @@ STACKED_JS = """ts => ts.map(t => {
           scrollWidth: t.scrollWidth, columnWidth: t.closest('.policy').clientWidth,
           labelled: rows.every(r => [...r.children].every(
             (td, i) => td.getAttribute('data-label') === headers[i]
-              && getComputedStyle(td, '::before').content.includes(headers[i])))};
+              && (td.hasAttribute('data-empty')  // no value: no label-only line either
+                  ? getComputedStyle(td).display === 'none'
+                  : getComputedStyle(td, '::before').content.includes(headers[i]))))};
 })"""
 
 

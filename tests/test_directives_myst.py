@@ -4,6 +4,7 @@ checked in the HTML a reader gets."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -11,6 +12,7 @@ from bs4 import BeautifulSoup
 from policy_testing import (
     assert_no_traceback,
     block,
+    build_site,
     by_name,
     caption,
     column,
@@ -22,6 +24,7 @@ from policy_testing import (
     tables,
     text,
     warnings,
+    write_files,
 )
 from sphinx.testing.util import SphinxTestApp
 
@@ -514,3 +517,24 @@ def test_stylesheet_is_copied_and_linked(app: SphinxTestApp, page: Page) -> None
     assert "../_static/sphinx-policy.css" in hrefs
     # The project's configuration stays as written (a changed one re-reads every page).
     assert not any("sphinx_policy" in str(path) for path in app.config.html_static_path)
+
+
+def test_empty_cells_are_marked_so_stacked_rows_skip_them(tmp_path: Path) -> None:
+    """A cookie without an expiry: its cell keeps its column's label for screen readers
+    but is marked empty, so a stacked row (a phone) shows no label without a value."""
+    srcdir = write_files(tmp_path / "site", {
+        "conf.py": 'extensions = ["myst_parser", "sphinx_policy"]\npolicy_git = False\n'
+                   'policy_data_files = ["cookies.yaml"]\n',
+        "cookies.yaml": "cookies:\n  - name: sessionid\n    provider: Example\n"
+                        "    purpose: Keeps you signed in.\n    category: necessary\n"
+                        "  - name: prefs\n    provider: Example\n    purpose: Remembers choices.\n"
+                        "    category: preferences\n    expiry: 1 year\n",
+        "index.md": "# Cookies\n\n```{cookie-table}\n:columns: name, purpose, expiry\n```\n",
+    })
+    app = build_site(srcdir)
+    table = only_table(soup_of(app, "index"))
+    cells = {tr.select("td")[0].get_text(strip=True): tr.select("td")[2]
+             for tr in table.select("tbody tr")}
+    assert cells["sessionid"].has_attr("data-empty")
+    assert cells["sessionid"]["data-label"] == "Expiry"
+    assert not cells["prefs"].has_attr("data-empty")

@@ -58,7 +58,11 @@ class Problem:
 
 def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
     """"; did you mean 'x'?" or "." (callers follow it with a sentence of their own)."""
-    close = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
+    options = sorted(map(str, choices))
+    same_but_case = [o for o in options if o.casefold() == str(word).casefold()]
+    if same_but_case:  # "DPO" for "dpo": too far apart for difflib, plainly meant
+        return f"; did you mean {same_but_case[0]!r}?"
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else "."
 
 
