@@ -1,16 +1,18 @@
-"""``sphinx-policy check``: the build's data warnings, without a build."""
+"""``sphinx-policy check``: the build's ``policy.*`` warnings, from a build that writes
+nothing."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sphinx.util.console import strip_colors
 
 from sphinx_policy.cli import main
-from sphinx_policy.cli.check import myst_directives, rst_directives
 
 CONF = """
 extensions = ["myst_parser", "sphinx_policy"]
@@ -176,6 +178,109 @@ def test_check_reports_what_the_build_reports(tmp_path, make_app, capsys, monkey
     assert "problem(s) in the data" in out.err
 
 
+#: A project with one of each kind of bad input, each on a page or file of its own.
+AGREEMENT = {
+    "conf.py": (
+        'extensions = ["myst_parser", "sphinx_policy"]\n'
+        'exclude_patterns = ["_build"]\n'
+        "policy_git = False\n"
+        'policy_data_files = ["_data/*.yaml"]\n'
+        'policy_pages = ["privacy"]\n'
+        'policy_timezone = "Mars/Olympus"\n'  # a setting: a warning without a location
+    ),
+    # a data file with a misspelt key, a provider that is no recipient, a bad duration
+    "_data/org.yaml": (
+        "organisation:\n  name: Acme Ltd\n  emial: privacy@acme.example\n"
+        "jurisdictions: [gdpr]\nrecipients:\n  - {id: google, name: Google LLC}\n"
+        "cookies:\n  - name: _ga\n    provider: gogle\n    category: statistics\n"
+        "    purpose: Statistics.\n    expiry: 2 yeras\n"
+    ),
+    "_data/broken.yaml": "cookies: [\n  - name: x\n",  # not YAML
+    "index.md": "# Home\n\n```{toctree}\nprivacy\ncookies\nbad-front\nquoted\nother\n```\n",
+    # a policy page that misses required disclosures, and a role naming no fact
+    "privacy.md": ("---\npolicy: true\n---\n# Privacy\n\nFax us at {policy}`organisation.fax`."
+                   "\n\n```{processing-table}\n```\n\n```{rights}\n```\n"),
+    # an unknown cookie in a role, options not accepted, an unknown authority, a missing file
+    "cookies.md": ("# Cookies\n\nThe cookie lasts {policy}`cookies._gx.expiry`.\n\n"
+                   "```{cookie-table}\n:provider: nobody\n:columns: name, colour\n```\n\n"
+                   "```{contact} authority nowhere\n```\n\n"
+                   "```{cookie-table}\n:file: tables/absent.yaml\n```\n"),
+    # front matter that is not YAML (a month 13), and an effective date that is no date
+    "bad-front.md": "---\npolicy:\n  effective: 2024-13-01\n---\n# Bad front matter\n",
+    "quoted.md": '---\npolicy:\n  effective: "2024-13-01"\n---\n# Quoted\n',
+    # a directive body in reStructuredText with a bad value and a body that is not YAML
+    "other.rst": ("Other\n=====\n\n.. cookie-table::\n\n   - name: inline\n"
+                  "     category: necesary\n     purpose: Inline.\n     expiry: session\n\n"
+                  ".. processing-table::\n\n   - id: [unclosed\n"),
+}
+
+BUILD_LINE = re.compile(r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?: )?WARNING: .* "
+                        r"\[policy\.(?P<subtype>\w+)\]$")
+
+
+def sphinx_build_warnings(root: Path, out: Path) -> set[tuple[str, int | None, str]]:
+    """(file, line, subtype) of every policy.* warning of a real sphinx-build run."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--no-color", "-q", "-E", "-b", "html", str(root),
+         str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    found = set()
+    for raw in proc.stderr.splitlines():
+        match = BUILD_LINE.match(raw.strip())
+        if match:
+            path = str(Path(match["path"]).resolve()) if match["path"] else ""
+            found.add((path, int(match["line"]) if match["line"] else None, match["subtype"]))
+    return found
+
+
+def test_check_and_sphinx_build_report_the_same_warnings(tmp_path, capsys):
+    root = tmp_path / "agree"
+    for name, text in AGREEMENT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    built = sphinx_build_warnings(root, tmp_path / "html")
+    assert main(["check", "--json", "-q", str(root)]) == 1
+    checked = {(str(Path(f["path"]).resolve()) if f["path"] else "", f["line"], f["subtype"])
+               for f in json.loads(capsys.readouterr().out)}
+    assert checked == built
+    # every kind of bad input is there, at its own file
+    where = {(Path(path).name if path else "", subtype) for path, _line, subtype in built}
+    assert {("", "config"), ("org.yaml", "data"), ("org.yaml", "reference"),
+            ("broken.yaml", "syntax"), ("privacy.md", "completeness"),
+            ("privacy.md", "reference"), ("cookies.md", "reference"), ("cookies.md", "option"),
+            ("cookies.md", "file"), ("bad-front.md", "data"), ("quoted.md", "data"),
+            ("other.rst", "data"), ("other.rst", "syntax")} <= where, sorted(where)
+    # check writes nothing into the project
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) \
+        == sorted(AGREEMENT)
+
+
+def test_check_leaves_out_the_git_warnings_unless_asked(tmp_path, capsys, monkeypatch):
+    """Without --git, git does not run (no history index, so no policy.uncommitted for
+    a page that is not committed); with --git the warnings are the build's."""
+    from gitrepo import GitRepo, pin_git_environment
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("conf.py", 'extensions = ["myst_parser", "sphinx_policy"]\n'
+                          'policy_data_files = ["d.yaml"]\n')
+    repo.write("d.yaml", "cookies:\n  - {name: a, category: necessary, purpose: P., "
+                         "expiry: session}\n")
+    repo.write("index.md", "# Home\n\n```{toctree}\nnew\n```\n\n```{cookie-table}\n```\n")
+    repo.commit("first", date="2024-01-01T00:00:00+00:00")
+    repo.write("new.md", "# New\n\nNot committed yet.\n")
+    pin_git_environment(monkeypatch, repo.env)
+    trace = tmp_path / "git-trace.log"  # git itself logs every command it runs here
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    assert main(["check", "-q", str(repo.path)]) == 0
+    assert capsys.readouterr().out == ""
+    assert not trace.exists() or trace.read_text() == ""  # git never ran
+    assert main(["check", "-q", "--git", str(repo.path)]) == 1
+    assert "git" in trace.read_text()
+    out = capsys.readouterr().out
+    assert re.search(r"new\.md: .*new\.md is not committed to git.* \[policy\.uncommitted\]",
+                     out), out
+
+
 def test_a_yml_file_beside_yaml_data_is_reported_not_dropped(tmp_path, make_app, capsys):
     root = tmp_path / "yml"
     (root / "_data").mkdir(parents=True)
@@ -210,15 +315,29 @@ def test_valid_project_passes(tmp_path, capsys):
 
 
 def test_unreadable_page_is_reported_not_skipped(tmp_path, capsys):
+    """A page that is not UTF-8: Sphinx 9 stops the build there, and check reports the
+    page (policy.file) and that the build stopped; Sphinx 8 reads it with "?" for the
+    bad bytes and warns, and check says that the build gave a warning of its own."""
     root = tmp_path / "latin1"
     root.mkdir()
     (root / "conf.py").write_text('extensions = ["myst_parser", "sphinx_policy"]\n')
     (root / "index.md").write_bytes("# Datenschutzerkl\u00e4rung\n".encode("latin-1"))
-    assert main(["check", str(root)]) == 1
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--no-color", "-q", "-E", "-b", "dummy", str(root),
+         str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    code = main(["check", str(root)])
     out = capsys.readouterr()
-    assert re.search(r"index\.md:1: cannot read this page: 'utf-8' codec can't decode", out.out)
-    assert "[policy.file]" in out.out
-    assert "1 problem(s)" in out.err
+    if build.returncode != 0:
+        assert "UnicodeDecodeError" in build.stderr
+        assert code == 1
+        assert re.search(r"index\.md:1: cannot read this page: 'utf-8' codec can't decode",
+                         out.out)
+        assert "[policy.file]" in out.out
+        assert "the build stopped before its end" in out.err
+    else:
+        assert "index.md" in build.stderr and "WARNING" in build.stderr
+        assert code == 0
+        assert re.search(r"also gave [1-9]\d* warning\(s\) of Sphinx", out.err)
 
 
 def test_json_output(tmp_path, capsys):
@@ -239,21 +358,6 @@ def test_usage_errors_exit_2(tmp_path, capsys, monkeypatch, args):
 def test_folder_without_conf_py(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
     assert "has no conf.py" in capsys.readouterr().err
-
-
-def test_scanners_find_nested_directives_and_body_lines():
-    md = ["```{note}", "````{cookie-table}", ":file: a.yaml", "- name: x", "````", "```",
-          "```python", "```{cookie-table}", "```"]
-    found = list(myst_directives(md))
-    names = [(d.name, d.line, d.body_line, d.options) for d in found]
-    assert names[:2] == [("note", 1, 2, {}), ("cookie-table", 2, 4, {"file": "a.yaml"})]
-    assert len(found) == 2  # the fenced python block is code, not a directive
-    rst = [".. note::", "", "   .. contact:: office hq", "      :fields: name", "",
-           "      body", "", "Text"]
-    found = list(rst_directives(rst))
-    assert [(d.name, d.argument, d.body_line) for d in found] == [
-        ("note", "", 3), ("contact", "office hq", 6)]
-    assert found[1].body == ["body"]
 
 
 def test_every_misspelt_key_of_an_item_is_named(tmp_path, make_app, capsys):

@@ -193,6 +193,7 @@ def test_table_and_yaml_stubs(sites: Sites, tmp_path: Path,
     (folder / "stubs.yaml").write_text(out, encoding="utf-8")
     (folder / "conf.py").write_text("extensions = ['sphinx_policy']\n"
                                     "policy_data_files = ['stubs.yaml']\n")
+    (folder / "index.rst").write_text("Home\n====\n", encoding="utf-8")  # check builds it
     capsys.readouterr()
     assert main(["check", str(folder)]) == 0
 

@@ -451,6 +451,21 @@ def test_archived_revisions_are_not_checked_again(
     assert len(list((app.outdir / "index" / "versions").glob("*-diff.html"))) == 2
 
 
+def test_a_checklist_of_a_page_that_is_not_a_policy_warns_and_the_build_goes_on(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    src = copy_root("disclosures", tmp_path / "root")
+    checklist = src / "checklist.md"
+    checklist.write_text(checklist.read_text("utf-8").replace(
+        "{disclosure-checklist} privacy", "{disclosure-checklist} index"), "utf-8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    assert_no_traceback(app)
+    found = [w for w in policy_warnings(app) if "policy.reference" in w]
+    assert len(found) == 1 and "'index' is not a policy page" in found[0]
+    assert "checklist.md" in found[0]
+    assert main(soup_of(app, "checklist")).select("table") == []
+
+
 def test_the_checklist_speaks_the_language_of_the_build(
         tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
     """The requirement sentences are catalog text, translated with the law as context

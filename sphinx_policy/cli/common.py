@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -119,3 +119,23 @@ def write_output(text: str, output: str | None, force: bool) -> None:
         raise UsageError(f"{out} exists; use --force to overwrite it")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+
+
+def read_config(confdir: Path) -> Any:
+    """conf.py executed as Sphinx executes it, with the ``policy_*`` settings registered
+    (their defaults apply when conf.py does not set them)."""
+    import dataclasses
+
+    from sphinx.config import Config
+    from sphinx.errors import ConfigError
+    from sphinx.util.tags import Tags
+
+    from ..config import PolicyConfig, _default
+
+    try:
+        config = Config.read(confdir, overrides={}, tags=Tags())
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    for f in dataclasses.fields(PolicyConfig):
+        config.add(f"policy_{f.name}", _default(f), "env", ())
+    return config

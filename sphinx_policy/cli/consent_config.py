@@ -49,8 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..consent import build_config, consent_script, policy_url_ok
-    from .check import read_config
-    from .common import source_folder
+    from .common import read_config, source_folder
     from .scan import load_data
 
     if not policy_url_ok(args.policy_url):

@@ -476,7 +476,7 @@ def load_data(project: str, data_files: list[str]) -> Any:
     from ..data.loading import load_project_data, read_part
     from ..data.model import build_policy_data
     from ..data.source import WorkingTreeSource
-    from .check import read_config
+    from .common import read_config
 
     srcdir = source_folder(project)
     config = read_config(srcdir)

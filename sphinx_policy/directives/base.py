@@ -28,6 +28,11 @@ from ..state.data import (
 )
 from .nodes_util import split_list
 
+#: Attributes of a directive's container that name the built-in laws and authorities it
+#: shows (``sphinx-policy check`` reads them for its catalog report).
+SHOWN_LAWS = "policy_laws"
+SHOWN_AUTHORITIES = "policy_authorities"
+
 
 class DataDirective(SphinxDirective):
     """A directive that renders facts from the project data, a ``:file:`` and/or its body.
@@ -142,10 +147,16 @@ class DataDirective(SphinxDirective):
             location=self.get_location(),
         )
 
-    def wrap(self, children: Sequence[nodes.Node], kind: str) -> list[nodes.Node]:
-        """Put the output in a container that carries the directive's classes."""
+    def wrap(self, children: Sequence[nodes.Node], kind: str, *, laws: Sequence[str] = (),
+             authorities: Sequence[str] = ()) -> list[nodes.Node]:
+        """Put the output in a container that carries the directive's classes (and the
+        catalog laws and authorities it shows)."""
         classes = ["policy", f"policy-{kind}", *self.options.get("class", [])]
         container = nodes.container(classes=classes)
+        if laws:
+            container[SHOWN_LAWS] = list(laws)
+        if authorities:
+            container[SHOWN_AUTHORITIES] = list(authorities)
         container.extend(children)
         self.set_source_info(container)
         for node in container.findall(nodes.TextElement):

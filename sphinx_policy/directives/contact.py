@@ -190,13 +190,22 @@ class ContactDirective(DataDirective):
             kind, key = "officer", kind
         fields = tuple(self.choices("fields", FIELDS)) or FIELDS
         cards = self.cards(kind, key, data)
-        output = self.wrap([contact_block(card, fields) for card in cards], "contact")
+        shown = [self.authority_id(key, data)] if kind == "authority" and cards else []
+        output = self.wrap([contact_block(card, fields) for card in cards], "contact",
+                           authorities=shown)
         shows = [f"officer:{o.role}" for o in find_officers(data, key)] if kind == "officer" \
             else ["organisation" if kind == "organization" else kind]
         for node in output:
             if isinstance(node, nodes.Element):
                 node[SHOWS_ATTR] = shows
         return output
+
+    @staticmethod
+    def authority_id(key: str, data: PolicyData) -> str:
+        """The authority ``contact authority KEY`` names: a law's (as the data assigns
+        it) or the one with that id."""
+        law = resolve_law(key)
+        return law_authority(law, data) if law else key
 
     def cards(self, kind: str, key: str, data: PolicyData) -> list[ContactCard]:
         org = data.organisation
@@ -240,9 +249,7 @@ class ContactDirective(DataDirective):
                 self.unknown("officer", key, known)
             return [officer_card(o, data) for o in officers]
         if kind == "authority":
-            law = resolve_law(key)
-            authority_id = law_authority(law, data) if law else key
-            record = authority_record(authority_id, data, catalog_day(self))
+            record = authority_record(self.authority_id(key, data), data, catalog_day(self))
             if record is None:
                 known = sorted(set(load_authorities()) | set(data.authorities) | set(load_laws()))
                 self.unknown("authority", key, known)

@@ -109,7 +109,8 @@ class Rights(DataDirective):
                 output.extend(self.complaint(law, data))
         if "no-exercise" not in self.options:
             output.extend(self.exercise(data))
-        return self.wrap(output, "rights")
+        return self.wrap(output, "rights", laws=[law.id for law in laws],
+                         authorities=[law_authority(law.id, data) for law in laws])
 
     def laws(self, data: PolicyData) -> list[Law]:
         names = split_list(self.arguments[0]) if self.arguments else []

@@ -13,6 +13,7 @@ import zoneinfo
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from sphinx.util.i18n import format_date as sphinx_format_date
@@ -99,6 +100,26 @@ def effective_date_problem(metadata: dict[str, Any]) -> str | None:
         return None
     return (f"front matter policy.effective = {value!r} is not a date; write YYYY-MM-DD, "
             "e.g. 2025-05-01")
+
+
+def front_matter_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) when a Markdown page's front matter is not valid YAML, which MyST
+    drops whole (with only "Malformed YAML"): say why, so a bad date is found."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return None
+    try:
+        yaml.safe_load("\n".join(lines[1:end]))
+    except (yaml.YAMLError, ValueError) as err:  # ValueError: a date such as 2024-13-01
+        mark = getattr(err, "problem_mark", None)
+        return (mark.line + 2 if mark is not None else 1,
+                f"the front matter is not valid YAML ({' '.join(str(err).split())}); the "
+                "build ignores all of it. Write dates as YYYY-MM-DD and quote text with a "
+                "colon")
+    return None
 
 
 def effective_date(metadata: dict[str, Any]) -> dt.date | str | None:

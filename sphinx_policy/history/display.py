@@ -18,7 +18,13 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..locale import N_, Labels, _
 from ..state.domain import archived_revision, settings
-from .dates import effective_date, effective_date_problem, format_for_readers, iso
+from .dates import (
+    effective_date,
+    effective_date_problem,
+    format_for_readers,
+    front_matter_problem,
+    iso,
+)
 from .page_dates import page_date
 
 if TYPE_CHECKING:
@@ -139,6 +145,17 @@ def check_effective_dates(app: Sphinx, env: object) -> None:
             warn(Subtype.DATA, problem, location=(docname, 1))
 
 
+def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: a Markdown page's front matter that is not YAML, with the reason."""
+    suffix = app.env.doc2path(docname).suffix
+    if app.config.source_suffix.get(suffix) != "markdown":
+        return
+    found = front_matter_problem(source[0])
+    if found is not None:
+        line, message = found
+        warn(Subtype.DATA, message, location=(docname, line))
+
+
 def setup_display(app: Sphinx) -> None:
     app.add_node(policy_date)
     app.add_node(policy_time, html=(visit_time, depart_time))
@@ -148,3 +165,4 @@ def setup_display(app: Sphinx) -> None:
     app.add_role("effective-date", DateRole("effective"))
     app.connect("doctree-resolved", fill_dates)
     app.connect("env-check-consistency", check_effective_dates)
+    app.connect("source-read", check_front_matter)
