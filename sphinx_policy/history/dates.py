@@ -102,17 +102,24 @@ def effective_date_problem(metadata: dict[str, Any]) -> str | None:
             "e.g. 2025-05-01")
 
 
-def front_matter_problem(text: str) -> tuple[int, str] | None:
-    """(line, message) when a Markdown page's front matter is not valid YAML, which MyST
-    drops whole (with only "Malformed YAML"): say why, so a bad date is found."""
+def front_matter_block(text: str) -> str | None:
+    """The YAML between a Markdown page's opening ``---`` and the next ``---`` line, or
+    None when the page has no front matter."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
+    return None if end is None else "\n".join(lines[1:end])
+
+
+def front_matter_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) when a Markdown page's front matter is not valid YAML, which MyST
+    drops whole (with only "Malformed YAML"): say why, so a bad date is found."""
+    block = front_matter_block(text)
+    if block is None:
         return None
     try:
-        yaml.safe_load("\n".join(lines[1:end]))
+        yaml.safe_load(block)
     except (yaml.YAMLError, ValueError) as err:  # ValueError: a date such as 2024-13-01
         mark = getattr(err, "problem_mark", None)
         return (mark.line + 2 if mark is not None else 1,

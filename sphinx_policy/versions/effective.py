@@ -21,7 +21,7 @@ from ..directives.in_force import build_date
 from ..git.blobs import BlobReader
 from ..git.errors import GitError, GitUnavailable
 from ..git.runner import run_git
-from ..history.dates import format_for_readers, to_datetime
+from ..history.dates import format_for_readers, front_matter_block, to_datetime
 from ..state.domain import state
 from .records import RevisionRecord, all_revisions
 
@@ -31,15 +31,11 @@ if TYPE_CHECKING:
 
 
 def _front_matter_effective(text: str) -> dt.date | None:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
+    block = front_matter_block(text)
+    if block is None:
         return None
     try:  # through the data layer: an old revision's front matter is untrusted input too
-        metadata = parse_data("\n".join(lines[1:end]).encode("utf-8"), "front matter",
-                              "yaml").data
+        metadata = parse_data(block.encode("utf-8"), "front matter", "yaml").data
     except DataFileError:
         return None
     policy = metadata.get("policy") if isinstance(metadata, dict) else None
