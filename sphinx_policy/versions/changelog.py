@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 from sphinx.util.typing import OptionSpec
 
 from ..diagnostics import Subtype, warn
@@ -149,14 +152,16 @@ def render(
                 text = str(_("Only editorial changes have been made (wording and "
                              "presentation); they are not listed."))
         return nodes.paragraph(text, text, classes=node["classes"])
-    links = app.builder.name in HTML_ARCHIVE_BUILDERS and settings(app.env).archives
+    policy = settings(app.env)
+    links = app.builder.name in HTML_ARCHIVE_BUILDERS and policy.archives
     many_pages = len({r.docname for r in records}) > 1
+    uris = _Uris(app, fromdocname) if links else None
     items = nodes.bullet_list(classes=node["classes"])
     for record in records:
         para = nodes.paragraph()
         date = format_for_readers(
             record.timestamp,
-            settings(app.env).timezone,
+            policy.timezone,
             app.config.html_last_updated_fmt or None,
             app.config.language,
         )
@@ -164,9 +169,9 @@ def render(
         if many_pages:
             para += nodes.Text(" · " + page_title(app.env, record.docname))
         para += nodes.Text(": ")
-        summary = record.reader_summary(settings(app.env).changelog_mode) or ""
+        summary = record.reader_summary(policy.changelog_mode) or ""
         para += nodes.Text(summary)
-        url = request_url(app.config, settings(app.env).source_url, record.reference)
+        url = request_url(app.config, policy.source_url, record.reference)
         if url is not None and record.reference is not None:
             label = ("!" if record.reference[0] == "gitlab" else "#") + str(record.reference[1])
             para += nodes.Text(" (")
@@ -176,13 +181,12 @@ def render(
             flag = str(_("Material change"))
             para += nodes.Text(" ")
             para += nodes.inline(flag, f"[{flag}]", classes=["policy-material"])
-        if links:
+        if uris is not None:
             para += nodes.Text(" (")
-            para += _ref(app, fromdocname, record.archive, str(_("this version")))
-            previous = _previous(app, record)
-            if previous is not None or record.first:
+            para += _ref(uris(record.archive), str(_("this version")))
+            if record.first or _has_previous(app, record):
                 para += nodes.Text(", ")
-                para += _ref(app, fromdocname, record.diff, str(_("what changed")))
+                para += _ref(uris(record.diff), str(_("what changed")))
             para += nodes.Text(")")
         items += nodes.list_item("", para)
     return items
@@ -230,16 +234,58 @@ def request_url(config: Config, source_url: str,
     return repository[1] + _REQUEST_PATHS[reference[0]].format(reference[1])
 
 
-def _previous(app: Sphinx, record: RevisionRecord) -> RevisionRecord | None:
+def _has_previous(app: Sphinx, record: RevisionRecord) -> bool:
+    """Whether an older revision of the record's page comes after it (a diff exists)."""
     revisions = revisions_of(app.env, record.docname)
-    for index, candidate in enumerate(revisions):
-        if candidate.sha == record.sha:
-            return revisions[index + 1] if index + 1 < len(revisions) else None
-    return None
+    # Every archived version's changelog asks this of every earlier revision: the
+    # positions are found once per tuple of revisions, not by a scan per question.
+    key = id(revisions)
+    found = _POSITIONS.get(key)
+    if found is None or found[0] is not revisions:
+        if len(_POSITIONS) > 4096:
+            _POSITIONS.clear()
+        found = _POSITIONS[key] = (revisions, {r.sha: i for i, r in enumerate(revisions)})
+    index = found[1].get(record.sha)
+    return index is not None and index + 1 < len(revisions)
 
 
-def _ref(app: Sphinx, fromdocname: str, pagename: str, text: str) -> nodes.reference:
-    uri = app.builder.get_relative_uri(fromdocname, pagename)
+_POSITIONS: dict[int, tuple[tuple[RevisionRecord, ...], dict[str, int]]] = {}
+
+
+class _Uris:
+    """Relative addresses from ``fromdocname``, as ``builder.get_relative_uri`` gives.
+
+    Every archived version of a page carries a changelog listing the page's earlier
+    revisions, all of them in the same folder: the addresses are computed once per
+    folder. Sphinx's ``relative_uri`` reads only the folders of its base (and whether
+    base and target are the same address), so an address from one page of a folder is
+    the address from every other one."""
+
+    def __init__(self, app: Sphinx, fromdocname: str) -> None:
+        self.builder = app.builder
+        self.fromdocname = fromdocname
+        # A builder with its own get_relative_uri is asked every time.
+        self.plain = type(self.builder).get_relative_uri is Builder.get_relative_uri
+        self.base = self.builder.get_target_uri(fromdocname) if self.plain else ""
+        self.folder = self.base.partition("#")[0].rpartition("/")[0]
+
+    def __call__(self, pagename: str) -> str:
+        if not self.plain:
+            return self.builder.get_relative_uri(self.fromdocname, pagename)
+        target = self.builder.get_target_uri(pagename)
+        if target == self.base:
+            return relative_uri(self.base, target)
+        return _from_folder(self.folder, target)
+
+
+@lru_cache(maxsize=65536)
+def _from_folder(folder: str, target: str) -> str:
+    """``relative_uri`` from any page of ``folder`` other than ``target`` itself (the
+    name ``\\0`` is never a page's)."""
+    return relative_uri(f"{folder}/\0" if folder else "\0", target)
+
+
+def _ref(uri: str, text: str) -> nodes.reference:
     return nodes.reference(text, text, refuri=uri, internal=True)
 
 
