@@ -10,7 +10,8 @@ other module of the package).
 from __future__ import annotations
 
 import io
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,3 +73,69 @@ def _parse_with_publisher(
         publisher.publish()
     document: nodes.document = publisher.document
     return document
+
+
+@contextmanager
+def settings_made_once(made: dict[Any, Any]) -> Iterator[None]:
+    """While the archive parses an old revision: docutils' settings for a parse are made
+    once per build (kept in ``made``, which the caller holds across revisions) and
+    copied, instead of built again from every component's option specification (and the
+    configuration files read again) for every revision.
+
+    Both factories are private module names: Sphinx 9's ``_get_settings``, which
+    ``_parse_str_to_doctree`` calls per document, and MyST's own ``get_default_settings``
+    (``setup_render`` makes a default document on every render, even when given one).
+    A copy is what a fresh call returns: the same values, and a new
+    ``record_dependencies`` list (the only mutable setting). Sphinx 8.2 parses through
+    its cached publisher and has no ``_get_settings``: only MyST's is replaced there."""
+    import sphinx.util.docutils as sphinx_docutils
+
+    replaced: list[tuple[Any, str, Any]] = []
+    original = getattr(sphinx_docutils, "_get_settings", None)
+    if callable(original):
+        replaced.append((sphinx_docutils, "_get_settings", _memo_settings(original, made)))
+    myst_base: Any
+    try:
+        from myst_parser.mdit_to_docutils import base as myst_base
+    except ImportError:
+        myst_base = None
+    default = getattr(myst_base, "get_default_settings", None)
+    if myst_base is not None and callable(default):
+        replaced.append((myst_base, "get_default_settings", _memo_settings(default, made)))
+    saved = [(module, name, getattr(module, name)) for module, name, _new in replaced]
+    for module, name, new in replaced:
+        setattr(module, name, new)
+    try:
+        yield
+    finally:
+        for module, name, old in saved:
+            setattr(module, name, old)
+
+
+def _memo_settings(factory: Callable[..., Any], made: dict[Any, Any]) -> Callable[..., Any]:
+    from docutils.frontend import Values
+    from docutils.utils import DependencyList
+
+    def component_key(component: Any) -> tuple[Any, ...]:
+        kind = component if isinstance(component, type) else type(component)
+        return (kind, *(id(getattr(component, attr, None)) for attr in
+                        ("settings_spec", "settings_defaults", "config_section",
+                         "settings_default_overrides")))
+
+    def memoised(*components: Any, **kwargs: Any) -> Any:
+        defaults = dict(kwargs.get("defaults") or {})
+        key = (factory, tuple(component_key(c) for c in components),
+               tuple(sorted((k, v) for k, v in kwargs.items() if k != "defaults")),
+               tuple(sorted(defaults)))
+        found = made.get(key)
+        if found is None or any(found[0][k] is not v for k, v in defaults.items()):
+            found = made[key] = (defaults, factory(*components, **kwargs))
+        settings = found[1]
+        copy = Values(dict(vars(settings)))
+        if isinstance(settings.record_dependencies, DependencyList):
+            copy.record_dependencies = DependencyList()
+        if isinstance(getattr(settings, "_config_files", None), list):
+            copy._config_files = list(settings._config_files)
+        return copy
+
+    return memoised

@@ -55,7 +55,7 @@ from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from ..compat import parse_source
+from ..compat import parse_source, settings_made_once
 from ..diagnostics import Subtype, logger, warn
 from ..directives.in_force import build_date
 from ..git.blobs import BlobReader, tree_entries
@@ -73,7 +73,7 @@ from .effective import (
     archive_status,
     reader_date,
 )
-from .parallel import commit_runs, page_shares, parallel_processes, run_in_processes
+from .parallel import commit_runs, parallel_processes, run_in_processes
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
@@ -369,6 +369,7 @@ class RevisionRenderer:
         # The environment as it was read: after each revision, the page's entries are
         # put back from it (docs/development.md, "Archived versions").
         self.snapshot: BuildEnvironment = snapshot or environment_snapshot(app)
+        self.settings: dict[Any, Any] = {}  # docutils' settings, made once (compat.py)
 
     def reader(self, record: RevisionRecord) -> BlobReader:
         if record.repo_root not in self.readers:
@@ -489,7 +490,8 @@ class RevisionRenderer:
                     forget_project_data(env, old_srcdir)
                     project_data(env)
                     self.loaded = {(str(old_srcdir), record.sha)}
-            doctree = parse_source(app, text, filename, filetype)
+            with settings_made_once(self.settings):
+                doctree = parse_source(app, text, filename, filetype)
             parsed()
             env.metadata[record.archive] = _front_matter(doctree)
             # Toctrees point into the current site, not the archived one.
@@ -803,9 +805,14 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if nproc > 1:
             # Both steps in processes of their own (sphinx-build -j N), each writing its
             # pages; the cache entries come back here. The output is the same.
-            _archives_in_processes(app, todo, status, cache, fresh, navigation, nproc)
+            # Each process also writes the diffs of the revisions it rendered; the few
+            # whose older revision another process rendered are written here.
+            done = _archives_in_processes(app, records, todo, status, cache, fresh,
+                                          navigation, nproc)
             yield from _redated(app, redate, status, cache, navigation)
-            _diffs_in_processes(app, records, cache, fresh, navigation, nproc)
+            for _docname, revisions in sorted(records.items()):
+                yield from _diff_pages(app, cache, revisions, _CachedBlocks(cache, revisions),
+                                       fresh, navigation, skip=done)
         else:
             yield from _render_serially(app, todo, status, cache, fresh, navigation)
             yield from _redated(app, redate, status, cache, navigation)
@@ -861,20 +868,24 @@ def _redated(
 
 def _archives_in_processes(
     app: Sphinx,
+    records: dict[str, tuple[RevisionRecord, ...]],
     todo: list[RevisionRecord],
     status: dict[str, ArchiveStatus],
     cache: ArchiveCache,
     fresh: set[str],
     navigation: _Navigation,
     nproc: int,
-) -> None:
+) -> set[str]:
     """The archived versions of ``todo`` rendered and written by ``nproc`` processes,
-    each a run of consecutive commits in a tree of its own (``versions/parallel.py``).
-    Each page is rendered as in the serial build and written by the builder's
-    ``handle_page``, as Sphinx's own parallel write does; the cache entries and the
-    pages' front matter come back here."""
+    each a run of consecutive commits in a tree of its own (``versions/parallel.py``),
+    with the diff of each revision it rendered whose older revision it rendered too (or
+    no process renders). Each page is rendered as in the serial build and written by
+    the builder's ``handle_page``, as Sphinx's own parallel write does; the cache
+    entries and the pages' front matter come back here. Returns the diff pages
+    written."""
     builder: Any = app.builder
     snapshot = environment_snapshot(app)  # once, shared by the forked processes
+    rendered_elsewhere = {record.archive for record in todo}
 
     def render(task: tuple[int, list[RevisionRecord]]) -> dict[str, Any]:
         slot, run = task
@@ -892,42 +903,36 @@ def _archives_in_processes(
                 builder.handle_page(*page)
         finally:
             renderer.close(prune=False)  # the other processes' trees are in use
-        return {"entries": entries, "metadata": metadata}
+        mine = set(entries)
+        here = mine.union(cache.pages.keys() - rendered_elsewhere)
+
+        def wanted(newer: RevisionRecord, older: RevisionRecord | None) -> bool:
+            return newer.archive in mine and (older is None or older.archive in here)
+
+        diffs: list[str] = []
+        for docname in sorted({record.docname for record in run}):
+            revisions = records[docname]
+            for page in _diff_pages(app, cache, revisions, _CachedBlocks(cache, revisions),
+                                    mine, navigation, wanted=wanted):
+                builder.handle_page(*page)
+                entries[page[0]] = cache.pages[page[0]]
+                diffs.append(page[0])
+        return {"entries": entries, "metadata": metadata, "archives": mine, "diffs": diffs}
+
+    done: set[str] = set()
 
     def received(result: dict[str, Any]) -> None:
         cache.pages.update(result["entries"])
         app.env.metadata.update(result["metadata"])
-        fresh.update(result["entries"])
+        fresh.update(result["archives"])
+        done.update(result["diffs"])
 
     run_in_processes(nproc, list(enumerate(commit_runs(todo, nproc))), render, received)
     # Folders of repositories no longer used go, as after a serial build.
     trees = Trees(app)
     trees.used.update(trees.folder(record.repo_root).name for record in todo)
     trees.prune()
-
-
-def _diffs_in_processes(
-    app: Sphinx,
-    records: dict[str, tuple[RevisionRecord, ...]],
-    cache: ArchiveCache,
-    fresh: set[str],
-    navigation: _Navigation,
-    nproc: int,
-) -> None:
-    """The diff pages not written yet, the pages shared between ``nproc`` processes."""
-    builder: Any = app.builder
-
-    def render(share: list[str]) -> dict[str, Any]:
-        written: dict[str, Any] = {}
-        for docname in share:
-            for pagename, context, template in diff_pages(
-                app, cache, records[docname], fresh, navigation
-            ):
-                builder.handle_page(pagename, context, template)
-                written[pagename] = cache.pages[pagename]
-        return written
-
-    run_in_processes(nproc, page_shares(records, nproc), render, cache.pages.update)
+    return done
 
 
 def _render_serially(
@@ -971,11 +976,17 @@ def _diff_pages(
     blocks: Mapping[str, list[Block]],
     fresh: set[str],
     navigation: _Navigation | None = None,
+    wanted: Callable[[RevisionRecord, RevisionRecord | None], bool] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The diff pages of one page's revisions not written yet (only the ``wanted`` pairs,
+    none of those in ``skip``: written by another process)."""
     pairs: list[tuple[RevisionRecord, RevisionRecord | None]] = list(pairwise(revisions))
     if revisions and revisions[-1].first:
         pairs.append((revisions[-1], None))  # the first publication: all of its text is new
     for newer, older in pairs:
+        if newer.diff in skip or (wanted is not None and not wanted(newer, older)):
+            continue
         unchanged = newer.archive not in fresh and (older is None or older.archive not in fresh)
         if unchanged and cache.get(app, newer.diff) is not None:
             continue

@@ -7,8 +7,9 @@ a tree folder of its own. The processes are forked by Sphinx's own
 :class:`~sphinx.util.parallel.ParallelTasks` once the environment's snapshot is taken,
 so they share it, the parsed data blobs and the compiled templates with the main
 process; what each sends back is small (the archive cache's entries), and its warnings
-come back through Sphinx's log collector. The diff pages follow, the pages split
-between the processes. ``versions/archive.py`` says what each process does.
+come back through Sphinx's log collector. Each process then writes the diff pages of
+the revisions it rendered (the few whose older revision another process rendered are
+written by the main process). ``versions/archive.py`` says what each process does.
 """
 
 from __future__ import annotations
@@ -66,15 +67,6 @@ def commit_runs(todo: Sequence[RevisionRecord], parts: int) -> list[list[Revisio
     return [
         [record for group in groups[run.start : run.stop] for record in group]
         for run in _balanced([len(g) for g in groups], parts)
-    ]
-
-
-def page_shares(revisions: dict[str, tuple[RevisionRecord, ...]], parts: int) -> list[list[str]]:
-    """The pages, in order, cut into ``parts`` shares of about as many revisions."""
-    pages = sorted(revisions)
-    return [
-        pages[run.start : run.stop]
-        for run in _balanced([len(revisions[p]) for p in pages], parts)
     ]
 
 
