@@ -82,6 +82,8 @@ class BuildShared:
     archived: ArchivedRevision | None = None
     #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
     read_docs: list[str] | None = None
+    #: The HTML of archived versions' changelog entries, made once (versions/changelog.py).
+    changelog_entries: dict[Any, tuple[str, str]] = field(default_factory=dict)
 
 
 class PolicyDomain(Domain):

@@ -35,7 +35,6 @@ import json
 import mimetypes
 import os
 import pickle
-import posixpath
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
@@ -73,6 +72,7 @@ from .effective import (
     archive_status,
     reader_date,
 )
+from .links import rebased_uri
 from .parallel import commit_runs, parallel_processes, run_in_processes
 from .publish import feed_link, write_feed, write_manifest
 from .records import RevisionRecord, all_revisions, revisions_of
@@ -533,12 +533,9 @@ def rebase_links(doctree: nodes.document, builder: Any, docname: str, pagename: 
     archive_uri = builder.get_target_uri(pagename)
     for reference in doctree.findall(nodes.reference):
         uri = reference.get("refuri", "")
-        if not uri or uri.startswith(("#", "/")) or ":" in uri.split("/", 1)[0]:
-            continue  # same page, absolute, or with a scheme (mailto:, https:)
-        path, hash_mark, fragment = uri.partition("#")
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
-        target = "" if target == "." else target + ("/" if path.endswith("/") else "")
-        reference["refuri"] = relative_uri(archive_uri, target) + hash_mark + fragment
+        rebased = rebased_uri(uri, page_uri, archive_uri)
+        if rebased != uri:
+            reference["refuri"] = rebased
 
 
 def images_at_revision(app: Sphinx, doctree: nodes.document) -> None:

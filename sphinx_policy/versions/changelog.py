@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import new_document
 from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -23,7 +24,8 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
-from ..state.domain import settings, state
+from ..state.domain import settings, shared, state
+from .links import rebased_uri
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
@@ -156,40 +158,114 @@ def render(
     links = app.builder.name in HTML_ARCHIVE_BUILDERS and policy.archives
     many_pages = len({r.docname for r in records}) > 1
     uris = _Uris(app, fromdocname) if links else None
+    # Inside an archived version, each entry's HTML is made once per build (below).
+    made = shared(app.env).changelog_entries if upto is not None and uris is not None else None
     items = nodes.bullet_list(classes=node["classes"])
     for record in records:
-        para = nodes.paragraph()
-        date = format_for_readers(
-            record.timestamp,
-            policy.timezone,
-            app.config.html_last_updated_fmt or None,
-            app.config.language,
-        )
-        para += nodes.strong(date, date, classes=["policy-changelog-date"])
-        if many_pages:
-            para += nodes.Text(" · " + page_title(app.env, record.docname))
-        para += nodes.Text(": ")
-        summary = record.reader_summary(policy.changelog_mode) or ""
-        para += nodes.Text(summary)
-        url = request_url(app.config, policy.source_url, record.reference)
-        if url is not None and record.reference is not None:
-            label = ("!" if record.reference[0] == "gitlab" else "#") + str(record.reference[1])
-            para += nodes.Text(" (")
-            para += nodes.reference(label, label, refuri=url, classes=["policy-request"])
-            para += nodes.Text(")")
-        if record.material:
-            flag = str(_("Material change"))
-            para += nodes.Text(" ")
-            para += nodes.inline(flag, f"[{flag}]", classes=["policy-material"])
+        title = page_title(app.env, record.docname) if many_pages else None
+        archive_uri = diff_uri = None
         if uris is not None:
-            para += nodes.Text(" (")
-            para += _ref(uris(record.archive), str(_("this version")))
+            archive_uri = uris(record.archive)
             if record.first or _has_previous(app, record):
-                para += nodes.Text(", ")
-                para += _ref(uris(record.diff), str(_("what changed")))
-            para += nodes.Text(")")
+                diff_uri = uris(record.diff)
+        para = nodes.paragraph()
+        if made is None or upto is None:
+            para.extend(_entry(app, record, title, archive_uri, diff_uri))
+        else:
+            para += _archived_entry(app, made, upto, record, title, archive_uri, diff_uri)
         items += nodes.list_item("", para)
     return items
+
+
+def _entry(
+    app: Sphinx,
+    record: RevisionRecord,
+    title: str | None,
+    archive_uri: str | None,
+    diff_uri: str | None,
+) -> list[nodes.Node]:
+    """The content of one entry: date, (page title), summary, request, flag, links."""
+    policy = settings(app.env)
+    date = format_for_readers(
+        record.timestamp,
+        policy.timezone,
+        app.config.html_last_updated_fmt or None,
+        app.config.language,
+    )
+    content: list[nodes.Node] = [nodes.strong(date, date, classes=["policy-changelog-date"])]
+    if title is not None:
+        content.append(nodes.Text(" · " + title))
+    content.append(nodes.Text(": "))
+    content.append(nodes.Text(record.reader_summary(policy.changelog_mode) or ""))
+    url = request_url(app.config, policy.source_url, record.reference)
+    if url is not None and record.reference is not None:
+        label = ("!" if record.reference[0] == "gitlab" else "#") + str(record.reference[1])
+        content.append(nodes.Text(" ("))
+        content.append(nodes.reference(label, label, refuri=url, classes=["policy-request"]))
+        content.append(nodes.Text(")"))
+    if record.material:
+        flag = str(_("Material change"))
+        content.append(nodes.Text(" "))
+        content.append(nodes.inline(flag, f"[{flag}]", classes=["policy-material"]))
+    if archive_uri is not None:
+        content.append(nodes.Text(" ("))
+        content.append(_ref(archive_uri, str(_("this version"))))
+        if diff_uri is not None:
+            content.append(nodes.Text(", "))
+            content.append(_ref(diff_uri, str(_("what changed"))))
+        content.append(nodes.Text(")"))
+    return content
+
+
+class policy_changelog_entry(nodes.Inline, nodes.TextElement):
+    """One entry of an archived version's changelog, already written as HTML (``html``)."""
+
+
+def _visit_entry(translator: Any, node: policy_changelog_entry) -> None:
+    translator.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def _archived_entry(
+    app: Sphinx,
+    made: dict[Any, tuple[str, str]],
+    upto: RevisionRecord,
+    record: RevisionRecord,
+    title: str | None,
+    archive_uri: str | None,
+    diff_uri: str | None,
+) -> policy_changelog_entry:
+    """An entry of the changelog of an archived version, its HTML made once per build.
+
+    Every archived version lists every earlier revision of its page: building and
+    writing those entries again for each version grew with the square of the page's
+    revisions. An entry is a function of its revision, the page title it shows and its
+    two links (every other input is the build's: settings, language, date format), so
+    its HTML is written once, by the builder's own translator, and put in each list as
+    it is. The links are rebased here as ``rebase_links`` rebases the archived page's
+    references (the entry holds none for it to find)."""
+    builder: Any = app.builder
+    page_uri = builder.get_target_uri(upto.docname)
+    here = builder.get_target_uri(upto.archive)
+    if archive_uri is not None:
+        archive_uri = rebased_uri(archive_uri, page_uri, here)
+    if diff_uri is not None:
+        diff_uri = rebased_uri(diff_uri, page_uri, here)
+    key = (record, title, archive_uri, diff_uri)
+    found = made.get(key)
+    if found is None:
+        content = _entry(app, record, title, archive_uri, diff_uri)
+        document = new_document(upto.archive, builder.docsettings)
+        para = nodes.paragraph()
+        para.extend(content)
+        document += para
+        translator = builder.create_translator(document, builder)
+        start = len(translator.body)
+        for child in content:
+            child.walkabout(translator)
+        found = made[key] = ("".join(translator.body[start:]), para.astext())
+    html, text = found
+    return policy_changelog_entry(text, text, html=html)
 
 
 #: Where a service shows a request: GitHub's pull requests, GitLab's merge requests,
@@ -299,5 +375,6 @@ def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup_changelog(app: Sphinx) -> None:
     app.add_node(policy_changelog)
+    app.add_node(policy_changelog_entry, html=(_visit_entry, None))
     app.add_directive("policy-changelog", PolicyChangelog)
     app.connect("doctree-resolved", fill_changelogs)
