@@ -9,6 +9,7 @@ other module of the package).
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -113,7 +114,6 @@ def settings_made_once(made: dict[Any, Any]) -> Iterator[None]:
 
 
 def _memo_settings(factory: Callable[..., Any], made: dict[Any, Any]) -> Callable[..., Any]:
-    from docutils.frontend import Values
     from docutils.utils import DependencyList
 
     def component_key(component: Any) -> tuple[Any, ...]:
@@ -131,11 +131,11 @@ def _memo_settings(factory: Callable[..., Any], made: dict[Any, Any]) -> Callabl
         if found is None or any(found[0][k] is not v for k, v in defaults.items()):
             found = made[key] = (defaults, factory(*components, **kwargs))
         settings = found[1]
-        copy = Values(dict(vars(settings)))
+        copied = copy.copy(settings)  # the values themselves are shared
         if isinstance(settings.record_dependencies, DependencyList):
-            copy.record_dependencies = DependencyList()
+            copied.record_dependencies = DependencyList()
         if isinstance(getattr(settings, "_config_files", None), list):
-            copy._config_files = list(settings._config_files)
-        return copy
+            copied._config_files = list(settings._config_files)
+        return copied
 
     return memoised

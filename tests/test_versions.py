@@ -590,3 +590,44 @@ def test_shallow_clone_that_cuts_a_changelog_short_warns(
         "documents"
     ]
     assert len(document["revisions"]) < 5  # what the clone holds, and said to be partial
+
+
+def test_archived_changelogs_are_the_lists_built_node_by_node(
+    history: GitRepo, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each entry of an archived version's changelog is written as HTML once per build
+    and reused by every later version: the archived pages are byte for byte those whose
+    entries are built and translated node by node for each version (the rebased links,
+    the "this version" link to the page itself, the titles of a changelog of every page
+    and the material flag included)."""
+    import shutil
+
+    from sphinx_policy.versions import changelog
+
+    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nterms\n```\n")
+    terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
+             "```{{policy-changelog}}\n:pages: all\n```\n")
+    history.write("terms.md", terms.format(text="First terms."))
+    history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
+    history.write("terms.md", terms.format(text="Second terms."))
+    history.commit("Terms again\n\nPolicy-Change: Terms changed.\nPolicy-Change-Type: material",
+                   date="2025-11-01T10:00:00+00:00")
+
+    def archived_pages(app) -> dict[str, bytes]:
+        out = Path(app.outdir)
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.glob("*/versions/*"))}
+
+    made_once = archived_pages(build(history))
+    shutil.rmtree(history.path / "_build")
+    monkeypatch.setattr(
+        changelog, "_archived_entry",
+        lambda app, made, upto, record, title, archive_uri, diff_uri: changelog._entry(
+            app, record, title, archive_uri, diff_uri),
+    )
+    node_by_node = archived_pages(build(history, freshenv=True))
+    assert len(made_once) == 10  # privacy: 3 versions and diffs, terms: 2
+    assert made_once == node_by_node
+    newest_terms = next(name for name in made_once
+                        if name.startswith("terms/versions/2025-11") and "-diff" not in name)
+    text = made_once[newest_terms].decode()
+    assert "· Privacy notice" in text and "[Material change]" in text
