@@ -82,6 +82,9 @@ class BuildShared:
     archived: ArchivedRevision | None = None
     #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
     read_docs: list[str] | None = None
+    #: ((srcdir, data_max_bytes), the working tree as a data source): made once per build,
+    #: not per directive (resolving the folder costs system calls).
+    working_tree: tuple[tuple[str, int], Any] | None = None
 
 
 class PolicyDomain(Domain):
