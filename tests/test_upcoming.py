@@ -224,6 +224,29 @@ def test_a_version_replaced_before_it_took_effect_says_so(
     assert "We keep your data for 18 months." in text(main(soup_of(app, "privacy")))
 
 
+def test_a_version_replaced_on_the_day_it_was_published_says_so(
+        site: GitRepo, build: Callable[..., SphinxTestApp],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two versions on one day: the first applied on no whole day, so its banner says it
+    was replaced that day rather than "in force from May 1 until May 1"."""
+    site.write("privacy.md", PAGE.format(effective="2026-05-01", retention="a month"))
+    site.commit("Morning\n\nPolicy-Change: A month.", date="2026-05-01T08:00:00+00:00")
+    site.write("privacy.md", PAGE.format(effective="2026-05-01", retention="six weeks"))
+    site.commit("Afternoon\n\nPolicy-Change: Six weeks.", date="2026-05-01T15:00:00+00:00")
+    commits = site.run("rev-list", "HEAD").split()
+    morning, march = (f"privacy/versions/{day}-{commits[i][:8]}"
+                      for day, i in (("2026-05-01", 1), ("2026-03-01", 2)))
+    app = _build_on(build, monkeypatch, site, "2026-05-10")
+    banner = _banner(app, morning)
+    assert "It was replaced on May 1, 2026, the day it was published" in banner
+    assert "until" not in banner
+    # The version before it was in force until the morning version replaced it.
+    assert "It was in force from April 1, 2026 until May 1, 2026" in _banner(app, march)
+    app = _build_on(build, monkeypatch, site, "2026-05-10", language="de")
+    assert "Sie wurde am 1. Mai 2026, dem Tag ihrer Veröffentlichung, ersetzt" in (
+        _banner(app, morning))
+
+
 def test_the_banners_are_translated(
         site: GitRepo, build: Callable[..., SphinxTestApp],
         monkeypatch: pytest.MonkeyPatch) -> None:

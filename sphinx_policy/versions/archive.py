@@ -599,6 +599,11 @@ def _banner(app: Sphinx, record: RevisionRecord, status: ArchiveStatus) -> nodes
                           "takes effect on {until}; the {link} shows both.")
                         ).format(until=until, link="\0")
         link_text = str(_("current page"))
+    elif status.kind == SUPERSEDED and status.until == status.start:
+        # Published and replaced on the same day: "from May 1 until May 1" says nothing.
+        statement = str(_("It was replaced on {start}, the day it was published; the "
+                          "{link} is always up to date.")).format(start=start, link="\0")
+        link_text = str(_("current version"))
     elif status.kind == SUPERSEDED:
         statement = str(_("It was in force from {start} until {until}; the {link} is always "
                           "up to date.")).format(start=start, until=until, link="\0")
