@@ -105,20 +105,24 @@ def _is_policy_table(node: nodes.Element) -> bool:
 
 def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     type(self).visit_entry(self, node)
-    if not in_policy_table(node):
-        return
     row = node.parent
+    # Once per table, not per cell: whether it is a policy table (the cells of one tgroup
+    # share their way up to the table) and its header row's labels.
+    tgroup = row.parent.parent if row.parent is not None else None
+    known: dict[int, tuple[bool, list[str]]] = self.__dict__.setdefault(
+        "policy_table_cells", {})
+    facts = known.get(id(tgroup)) if tgroup is not None else None
+    if facts is None:
+        policy = in_policy_table(node)
+        facts = (policy, _header_labels(row) if policy else [])
+        if tgroup is not None:
+            known[id(tgroup)] = facts
+    policy, labels = facts
+    if not policy:
+        return
     if isinstance(row.parent, nodes.thead):
         _add_attributes(self, "th", 'scope="col" role="columnheader"')
         return
-    # Once per table, not per cell: the header row is the same for every row.
-    tgroup = row.parent.parent if row.parent is not None else None
-    known: dict[int, list[str]] = self.__dict__.setdefault("policy_header_labels", {})
-    labels = known.get(id(tgroup)) if tgroup is not None else None
-    if labels is None:
-        labels = _header_labels(row)
-        if tgroup is not None:
-            known[id(tgroup)] = labels
     index = row.index(node)
     attributes = 'role="cell"'
     if index < len(labels) and labels[index]:

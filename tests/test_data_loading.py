@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import GitRepo
@@ -325,3 +326,78 @@ def test_each_data_blob_is_parsed_once_per_build(
     assert sorted(parses.values()) == [1, 1, 1], parses  # cookies once; org.yaml: two contents
 
 
+
+
+def test_valid_data_is_told_apart_without_jsonschema_exactly_as_jsonschema_would() -> None:
+    """validate's shortcut for valid data (no jsonschema import) says "valid" exactly when
+    jsonschema finds no error: the repository's data files, each changed in random ways
+    (fixed seed) with values the schema's own keywords care about."""
+    import copy
+    import random
+
+    from sphinx_policy.data import validate
+
+    root = Path(__file__).resolve().parent.parent
+    documents = []
+    for path in sorted([*root.glob("docs/**/*.yaml"), *root.glob("tests/**/*.yaml")]):
+        try:
+            data = parse_data(path.read_bytes(), str(path), "yaml").data
+        except DataSyntaxError:
+            continue
+        if isinstance(data, dict):
+            documents.append(data)
+    assert documents
+    values: list[object] = [
+        None, True, False, 0, 1, 1.0, 1.5, "", "x", "2024-02-29", "2024-02-30",
+        "2024-01-01\n", "https://a.example", "http://", "a@b.example", "a@b", "+1 234", "12",
+        "-x", "gdpr:x", "x y", "a" * 300, [], [1], ["a"], [""], [None], {}, {"x": 1},
+        {"data": "a"}, {"categories": ["a"]}, {"gdpr": "consent"}, {"gdpr": "nope"},
+        {"number": "1"}, {"practice": "x"}, {"law": "gdpr"}, {"law": "gdpr", "x": 1},
+    ]
+    keys: set[str] = set()
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties":
+                    keys.update(value)
+                if key == "enum":
+                    values.extend(value)
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(validate.schema())
+    names = sorted(keys)
+
+    def places(node: object, path: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
+        yield path
+        items = node.items() if isinstance(node, dict) else enumerate(node) \
+            if isinstance(node, list) else ()
+        for key, value in items:
+            yield from places(value, (*path, key))
+
+    rng = random.Random(19)
+    checker = validate._validator()
+    verdicts = Counter()
+    for round_ in range(3000):
+        data = copy.deepcopy(documents[round_ % len(documents)])
+        for _ in range(rng.randint(0, 3)):
+            path = rng.choice(list(places(data)))
+            if not path:
+                continue
+            parent: Any = data
+            for key in path[:-1]:
+                parent = parent[key]
+            choice = rng.random()
+            if choice < 0.6:
+                parent[path[-1]] = copy.deepcopy(rng.choice(values))
+            elif choice < 0.8 and isinstance(parent, dict):
+                parent[rng.choice(names)] = copy.deepcopy(rng.choice(values))
+            else:
+                del parent[path[-1]]
+        valid = not any(True for _ in checker.iter_errors(data))
+        assert validate._certainly_valid(data) == valid, data
+        verdicts[valid] += 1
+    assert verdicts[True] > 300 and verdicts[False] > 300, verdicts

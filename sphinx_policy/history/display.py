@@ -147,6 +147,8 @@ def check_effective_dates(app: Sphinx, env: object) -> None:
 
 def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: a Markdown page's front matter that is not YAML, with the reason."""
+    if not source[0].lstrip().startswith("---"):
+        return  # no front matter (its first line is "---"): the common case, decided first
     suffix = app.env.doc2path(docname).suffix
     if app.config.source_suffix.get(suffix) != "markdown":
         return

@@ -131,7 +131,11 @@ def current_source(env: BuildEnvironment) -> DataSource:
     source = env.temp_data.get(SOURCE_KEY)
     if source is not None:
         return source
-    return WorkingTreeSource(Path(env.srcdir), settings(env).data_max_bytes)
+    build = shared(env)
+    key = (str(env.srcdir), settings(env).data_max_bytes)
+    if build.working_tree is None or build.working_tree[0] != key:
+        build.working_tree = (key, WorkingTreeSource(Path(env.srcdir), key[1]))
+    return cast(DataSource, build.working_tree[1])
 
 
 def inside_project(relpath: str) -> str | None:

@@ -84,6 +84,9 @@ class BuildShared:
     read_docs: list[str] | None = None
     #: The HTML of archived versions' changelog entries, made once (versions/changelog.py).
     changelog_entries: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    #: ((srcdir, data_max_bytes), the working tree as a data source): made once per build,
+    #: not per directive (resolving the folder costs system calls).
+    working_tree: tuple[tuple[str, int], Any] | None = None
 
 
 class PolicyDomain(Domain):
