@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ..config import PolicyConfig
     from ..git.index import HistoryIndex
 
+#: The builders that write archived versions, diffs, the manifest and the feed.
+ARCHIVE_BUILDERS = ("html", "dirhtml")
+
 
 #: Values of the type trailer.
 MATERIAL, EDITORIAL = "material", "editorial"
