@@ -34,7 +34,7 @@ PER_DOCUMENT = (
     "data_files",  # srcdir-relative data files its directives read (they date the page)
     "catalog_windows",  # (first, last) ISO days of the build dates its output holds for
     "disclosures",  # the required-disclosure records of a policy page
-    "changelogs",  # True: the page has a changelog directive
+    "changelogs",  # the pages its changelog directives list ("all": every policy page)
 )
 #: Build-wide entries, recomputed in the main process after reading.
 BUILD_WIDE = (
@@ -82,6 +82,9 @@ class BuildShared:
     archived: ArchivedRevision | None = None
     #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
     read_docs: list[str] | None = None
+    #: The last build's dates still hold: nothing read, committed or edited, the same
+    #: settings (``history.page_dates``); what else is made from the history holds too.
+    history_unchanged: bool = False
 
 
 class PolicyDomain(Domain):

@@ -35,8 +35,9 @@ class policy_changelog(nodes.General, nodes.Element):
     """Placeholder filled at doctree-resolved; attributes are the directive's options."""
 
 
-def changelog_pages(env: BuildEnvironment) -> dict[str, bool]:
-    """docname -> True, for the pages that have a changelog."""
+def changelog_pages(env: BuildEnvironment) -> dict[str, list[str]]:
+    """docname -> the pages its changelogs list (``"all"``: every policy page), for the
+    pages that have a changelog."""
     return state(env, "changelogs")
 
 
@@ -71,7 +72,9 @@ class PolicyChangelog(SphinxDirective):
             classes=["policy-changelog", *self.options.get("class", [])],
         )
         self.set_source_info(node)
-        changelog_pages(self.env)[self.env.docname] = True
+        listed = changelog_pages(self.env).get(self.env.docname)
+        listed = listed if isinstance(listed, list) else []
+        changelog_pages(self.env)[self.env.docname] = sorted({*listed, *node["pages"]})
         return [node]
 
 
