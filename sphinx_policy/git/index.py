@@ -381,7 +381,8 @@ def build_index(
     addresses. With ``cache`` (a file), the parsed log is kept there and reused while
     HEAD, the shallow boundary, the ignored revisions and the trailer keys stay the same:
     commits never change, so a rebuild with nothing new committed runs only
-    ``git status`` (which is never cached).
+    ``git status`` (which is never cached). After new commits on top of the cached HEAD
+    only they are read (:func:`_extended`), when that gives the same index.
     """
     run_env = git_environment(env)
     start = Path(root).absolute()

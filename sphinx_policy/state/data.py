@@ -107,7 +107,7 @@ def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
         clear_blob_cache()
     if refresh or key not in loaded:
         loaded[key] = load_project_data(source, list(settings(env).data_files))
-    return cast(LoadedData, loaded[key])
+    return cast("LoadedData", loaded[key])
 
 
 def forget_project_data(env: BuildEnvironment, srcdir: Path) -> None:
