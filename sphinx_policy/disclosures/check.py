@@ -18,8 +18,7 @@ from ..diagnostics import Subtype, warn
 from ..directives.contact import SHOWS_ATTR
 from ..directives.not_done import COMMITMENT_ATTR, label
 from ..state.data import page_data, project_data
-from ..state.domain import archived_revision, settings, state
-from ..state.pages import is_policy
+from ..state.domain import settings, state
 from .evaluate import (
     COVERED,
     MET,
@@ -158,15 +157,9 @@ def _dated(env: BuildEnvironment, docname: str) -> bool:
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, for a privacy notice (:func:`.privacy_notice` says which pages are)."""
     env = app.env
     docname = env.docname
-    if archived_revision(env) is not None:
-        return  # an archived revision is what it was; it is not checked again
-    if not settings(env).disclosures or not is_policy(env, docname):
-        return
-    if not any("policy-processing-table" in c["classes"]
-               for c in doctree.findall(nodes.container)):
-        return  # not a privacy notice (a cookie policy, terms): nothing to disclose here
     sections, commitments = _anchors(doctree)
     data = page_data(env).data or project_data(env).data
     page_records: list[dict[str, Any]] = []

@@ -20,7 +20,7 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
-from ..state.domain import settings, state
+from ..state.domain import archived_revision, settings, state
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
@@ -247,10 +247,15 @@ def _ref(app: Sphinx, fromdocname: str, pagename: str, text: str) -> nodes.refer
 
 
 def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    from .archive import rendering_revision
+    found = list(doctree.findall(policy_changelog))
+    if not found:
+        return
+    upto = None
+    if archived_revision(app.env) is not None:  # the archive only while it renders
+        from .archive import rendering_revision
 
-    upto = rendering_revision(app)
-    for node in list(doctree.findall(policy_changelog)):
+        upto = rendering_revision(app)
+    for node in found:
         node.replace_self(render(app, node, docname, upto))
 
 
