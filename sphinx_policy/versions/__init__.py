@@ -28,9 +28,10 @@ def _archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: the archived versions and diffs, the manifest and the feed."""
     if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
         return
-    from .published import forget, remember, unchanged
+    from .published import forget, inputs_digest, remember, unchanged
 
-    if app.env.config_status == CONFIG_OK and unchanged(app):
+    digest = inputs_digest(app)
+    if app.env.config_status == CONFIG_OK and unchanged(app, digest):
         count = sum(len(rs) for rs in all_revisions(app.env).values())
         logger.info("sphinx-policy: 0 archived versions rendered, 0 with a new banner, "
                     "%d unchanged", count)
@@ -39,7 +40,7 @@ def _archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     from .archive import collect_pages
 
     yield from collect_pages(app)
-    remember(app)
+    remember(app, digest)
 
 
 def _images_at_revision(app: Sphinx, doctree: nodes.document) -> None:

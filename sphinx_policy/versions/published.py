@@ -94,14 +94,14 @@ def _outputs(app: Sphinx) -> list[str]:
     return [os.path.relpath(n, outdir) for n in names if os.path.isfile(n)]
 
 
-def unchanged(app: Sphinx) -> bool:
-    """Whether the last build's archive output was made from the same inputs and every
-    file of it is still in the output folder."""
+def unchanged(app: Sphinx, digest: str) -> bool:
+    """Whether the last build's archive output was made from the inputs of ``digest``
+    (:func:`inputs_digest`) and every file of it is still in the output folder."""
     try:
         saved = json.loads(_path(app).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(saved, dict) or saved.get("digest") != inputs_digest(app):
+    if not isinstance(saved, dict) or saved.get("digest") != digest:
         return False
     outdir = str(app.outdir)
     files = saved.get("files")
@@ -109,12 +109,13 @@ def unchanged(app: Sphinx) -> bool:
                                            for f in files)
 
 
-def remember(app: Sphinx) -> None:
-    """After the archive's output is written: what it was made from, and its files."""
+def remember(app: Sphinx, digest: str) -> None:
+    """After the archive's output is written: the digest of what it was made from, taken
+    before (the environment the next build compares with was pickled then), and its
+    files."""
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"digest": inputs_digest(app), "files": _outputs(app)}),
-                    "utf-8")
+    path.write_text(json.dumps({"digest": digest, "files": _outputs(app)}), "utf-8")
 
 
 def forget(app: Sphinx) -> None:
