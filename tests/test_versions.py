@@ -289,6 +289,34 @@ def test_new_commit_renders_only_the_new_revision(history: GitRepo, build, make_
     assert str(old.find(class_="policy-archive-banner").find_next_sibling()) == str(old_body)
 
 
+def test_rebuild_with_nothing_new_keeps_the_archive_output(
+    history: GitRepo, build, make_app
+) -> None:
+    """Nothing committed, read or set differently: the archived versions, diffs, manifest
+    and feed are not made again, and stay as they were. A file deleted from the output
+    folder is written again, the same bytes."""
+    first = build(history)
+    outdir = Path(first.outdir)
+    made = {p: p.read_bytes() for p in outdir.rglob("*")
+            if p.is_file() and ("versions" in p.parts or p.name.startswith("policy-"))}
+    assert outdir / "policy-versions.json" in made and outdir / "policy-changes.atom" in made
+    times = {p: p.stat().st_mtime_ns for p in made}
+    again = make_app("html", srcdir=history.path)
+    again.build()
+    assert "0 archived versions rendered, 0 with a new banner, 3 unchanged" in (
+        again._status.getvalue())
+    assert {p: p.stat().st_mtime_ns for p in made} == times
+    feed, diff = outdir / "policy-changes.atom", next(p for p in made if p.name.endswith(
+        "-diff.html"))
+    feed.unlink()
+    diff.unlink()
+    restored = make_app("html", srcdir=history.path)
+    restored.build()
+    assert "0 archived versions rendered, 0 with a new banner, 3 unchanged" in (
+        restored._status.getvalue())
+    assert {p: p.read_bytes() for p in made} == made
+
+
 def test_config_change_renders_the_archives_again(history: GitRepo, build, make_app) -> None:
     """A new language (or date format) changes every archived page: none is reused."""
     build(history)
