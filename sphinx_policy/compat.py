@@ -139,3 +139,50 @@ def _memo_settings(factory: Callable[..., Any], made: dict[Any, Any]) -> Callabl
         return copied
 
     return memoised
+
+
+# --------------------------------------------------------------------------- lazy loading
+# Not private names: what a feature registers before its module is imported. A rebuild
+# that reads no document never parses a directive, so it never imports one.
+
+
+class _LazyDirective(type):
+    """The metaclass of a stand-in for a directive class: docutils and MyST read the
+    class's attributes (``option_spec``, ``has_content``...) and then call it; both are
+    passed to the real class, imported on the first of them."""
+
+    _load: Callable[[], type[Any]]
+    _real: type[Any] | None
+
+    def _target(cls) -> type[Any]:
+        if cls._real is None:
+            cls._real = cls._load()
+        return cls._real
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__") or name in ("_load", "_real"):
+            raise AttributeError(name)
+        return getattr(cls._target(), name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._target()(*args, **kwargs)
+
+
+def lazy_directive(name: str, load: Callable[[], type[Any]]) -> type[Any]:
+    """A directive class for ``app.add_directive`` that imports the real one (``load()``)
+    when a document first uses it."""
+    return _LazyDirective(f"Lazy{name.title().replace('-', '')}", (),
+                          {"_load": staticmethod(load), "_real": None})
+
+
+def lazy_role(load: Callable[[], Callable[..., Any]]) -> Callable[..., Any]:
+    """A role function for ``app.add_role`` that makes the real one (``load()``) when a
+    document first uses it."""
+    real: list[Callable[..., Any]] = []
+
+    def role(*args: Any, **kwargs: Any) -> Any:
+        if not real:
+            real.append(load())
+        return real[0](*args, **kwargs)
+
+    return role

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .data.vocabulary import CATEGORIES
 from .state.domain import settings
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -124,6 +123,8 @@ def _expiry_text(cookie: Any, gt: gettext.NullTranslations) -> str:
 
 def build_config(data: Any, *, policy_url: str, languages: Iterable[str]) -> dict[str, Any]:
     """CookieConsent v3's configuration object for ``data`` (a ``PolicyData``)."""
+    from .data.vocabulary import CATEGORIES  # not imported by a build without the script
+
     languages = list(languages) or ["en"]
     by_category: dict[str, list[Any]] = {}
     for cookie in data.cookies:

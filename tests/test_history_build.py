@@ -407,8 +407,9 @@ def test_rebuild_with_nothing_changed_keeps_dates_and_warnings(
 
 def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> None:
     """Commits never change: a rebuild reuses the parsed log (kept beside the pickled
-    environment) while HEAD stays put, and asks git again once something is committed.
-    A first build (CI, Read the Docs) writes no cache that nothing would read."""
+    environment) while HEAD stays put; after new commits it asks git for those only, and
+    for the whole log when HEAD no longer descends from the cached one (an amended
+    commit). A first build (CI, Read the Docs) writes no cache that nothing would read."""
     fresh = build(site)
     assert list(Path(fresh.doctreedir).glob("policy-history-*.pickle")) == []
     first = make_app("html", srcdir=site.path)
@@ -428,13 +429,23 @@ def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> No
     second.build()
     assert modified(second) == "2020-01-02T12:00:00+00:00"
 
-    # A new commit moves HEAD: the log is read from git again.
+    # A new commit moves HEAD: only it is read from git; the older commits still come
+    # from the (doctored) cache.
     site.write("other.md", OTHER.format(n=5))
     site.commit("other", date="2021-06-06T06:06:06+00:00")
     third = make_app("html", srcdir=site.path)
     third.build()
-    assert modified(third) == "2020-01-01T12:00:00+00:00"
+    assert modified(third) == "2020-01-02T12:00:00+00:00"
     assert modified(third, "other") == "2021-06-06T06:06:06+00:00"
+    # An amended commit does not descend from the cached HEAD: the whole log is read.
+    site.write("other.md", OTHER.format(n=6))
+    amended = "2021-07-07T07:07:07+00:00"
+    site.run("commit", "-q", "-a", "--amend", "--no-edit",
+             env={"GIT_COMMITTER_DATE": amended, "GIT_AUTHOR_DATE": amended})
+    rewritten = make_app("html", srcdir=site.path)
+    rewritten.build()
+    assert modified(rewritten) == "2020-01-01T12:00:00+00:00"
+    assert modified(rewritten, "other") == amended
 
     # A damaged cache file is only a cache miss.
     cache.write_bytes(b"not a pickle")

@@ -762,6 +762,93 @@ def test_cached_index_reloads_the_same_history_without_git_log(
     assert newer.file("b.md").last.commit.sha == three  # type: ignore[union-attr]
 
 
+def _whole(idx: HistoryIndex) -> tuple[object, ...]:
+    """Everything an index holds of the log, to compare two indexes exactly."""
+    commits = [(c.sha, c.parents, c.timestamp, c.offset, c.subject, c.trailers)
+               for c in idx.commits_on_chain()]
+    records = [(key, record.__getstate__()) for key, record in idx._records.items()]
+    return commits, records, idx.head_paths, idx.warnings
+
+
+def _logged_ranges(calls: Path) -> list[str]:
+    """The revision arguments of the ``git log`` runs the wrapper saw."""
+    runs = [line.split("\x1f") for line in calls.read_text().splitlines()] if calls.exists() else []
+    return [argv[argv.index("--") - 1] for argv in runs if "log" in argv and "--" in argv]
+
+
+def test_new_commits_extend_the_cached_log_as_a_full_scan_reads_it(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """A rebuild after new commits reads only ``git log <cached HEAD>..HEAD`` and joins it
+    to the cached scan; the index is exactly the one a full scan gives, through merges,
+    deletions, re-additions and older renames. A rename among the new commits, or a HEAD
+    that does not descend from the cached one (an amended commit), reads the whole log."""
+    repo.write("old.md", "1")
+    repo.write("b.md", "b1")
+    repo.write("data.yaml", "x: 1")
+    repo.commit("one\n\nPolicy-Change: first", date="2020-01-01T00:00:00+02:00")
+    repo.mv("old.md", "a.md")
+    repo.write("a.md", "2")
+    repo.commit("rename with edit", date="2020-02-01T00:00:00-05:00")
+    repo.write("gone.md", "g")
+    repo.commit("add gone", date="2020-02-15T00:00:00+00:00")
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "git-wrapper.sh"
+    wrapper.write_text(
+        f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
+        f'exec "{GIT}" "$@"\n'
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    cache = tmp_path / "doctrees" / "history.pickle"
+    keys = ["Policy-Change"]
+    index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)
+    cached_head = repo.head()
+
+    # New commits: an edit, a side branch merged in, a deletion and a re-addition.
+    repo.write("a.md", "3")
+    repo.commit("edit a\n\nPolicy-Change: second", date="2020-03-01T00:00:00+01:00")
+    repo.branch("side")
+    repo.checkout("side")
+    repo.write("b.md", "b2")
+    repo.write("c.md", "c1")
+    repo.commit("side edits", date="2020-03-02T00:00:00+00:00")
+    repo.checkout("main")
+    repo.write("data.yaml", "x: 2")
+    repo.commit("data", date="2020-03-03T00:00:00+00:00")
+    repo.merge("side", date="2020-03-04T00:00:00+00:00")
+    repo.rm("gone.md")
+    repo.commit("remove gone", date="2020-03-05T00:00:00+00:00")
+    repo.write("gone.md", "back")
+    repo.commit("gone is back", date="2020-03-06T00:00:00+00:00")
+    calls.unlink()
+    extended = index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)
+    assert _logged_ranges(calls) == [f"{cached_head}..{repo.head()}"]
+    fresh = index(repo, trailer_keys=keys)
+    assert _whole(extended) == _whole(fresh)
+    for path in ("a.md", "old.md", "b.md", "c.md", "data.yaml", "gone.md"):
+        assert extended.file(path) == fresh.file(path)
+    assert extended.files(["a.md", "data.yaml"]) == fresh.files(["a.md", "data.yaml"])
+
+    # A rename among the new commits: the whole log again, and the same index.
+    repo.mv("b.md", "moved/b.md")
+    repo.commit("move b", date="2020-04-01T00:00:00+00:00")
+    calls.unlink()
+    after_rename = index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)
+    assert _logged_ranges(calls)[-1] == repo.head()
+    assert _whole(after_rename) == _whole(index(repo, trailer_keys=keys))
+
+    # An amended commit: the cached HEAD is no ancestor; the whole log again.
+    repo.write("a.md", "4")
+    repo.commit("edit a again", date="2020-05-01T00:00:00+00:00")
+    index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)
+    repo.write("a.md", "5")
+    repo.run("commit", "-q", "-a", "--amend", "-m", "edit a, amended")
+    calls.unlink()
+    amended = index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)
+    assert _logged_ranges(calls) == [repo.head()]
+    assert _whole(amended) == _whole(index(repo, trailer_keys=keys))
+
+
 def test_index_is_picklable(repo: GitRepo) -> None:
     repo.write("a.md", "1")
     repo.commit("one", date="2020-01-01T00:00:00+00:00")

@@ -289,6 +289,63 @@ def test_new_commit_renders_only_the_new_revision(history: GitRepo, build, make_
     assert str(old.find(class_="policy-archive-banner").find_next_sibling()) == str(old_body)
 
 
+def test_rebuild_with_nothing_new_keeps_the_archive_output(
+    history: GitRepo, build, make_app
+) -> None:
+    """Nothing committed, read or set differently: the archived versions, diffs, manifest
+    and feed are not made again, and stay as they were. A file deleted from the output
+    folder is written again, the same bytes."""
+    first = build(history)
+    outdir = Path(first.outdir)
+    made = {p: p.read_bytes() for p in outdir.rglob("*")
+            if p.is_file() and ("versions" in p.parts or p.name.startswith("policy-"))}
+    assert outdir / "policy-versions.json" in made and outdir / "policy-changes.atom" in made
+    times = {p: p.stat().st_mtime_ns for p in made}
+    again = make_app("html", srcdir=history.path)
+    again.build()
+    assert "0 archived versions rendered, 0 with a new banner, 3 unchanged" in (
+        again._status.getvalue())
+    assert {p: p.stat().st_mtime_ns for p in made} == times
+    feed, diff = outdir / "policy-changes.atom", next(p for p in made if p.name.endswith(
+        "-diff.html"))
+    feed.unlink()
+    diff.unlink()
+    restored = make_app("html", srcdir=history.path)
+    restored.build()
+    assert "0 archived versions rendered, 0 with a new banner, 3 unchanged" in (
+        restored._status.getvalue())
+    assert {p: p.read_bytes() for p in made} == made
+
+
+def test_new_revision_rewrites_the_changelogs_that_list_its_page(
+    history: GitRepo, make_app
+) -> None:
+    """After a commit to one policy page, the pages whose changelogs list it (its own,
+    one with ``:pages: all``) are written again with the new entry; a page whose changelog
+    lists only another page is not written again."""
+    history.write("terms.md", "---\npolicy: true\n---\n# Terms\n\nBe nice.\n\n"
+                  "```{policy-changelog}\n```\n")
+    history.write("changes.md", "# All changes\n\n```{policy-changelog}\n:pages: all\n```\n")
+    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nterms\nchanges\n```\n")
+    history.commit("terms\n\nPolicy-Change: Terms published.", date="2025-10-01T00:00:00+00:00")
+    first = make_app("html", srcdir=history.path)
+    first.build()
+    outdir = Path(first.outdir)
+    times = {name: (outdir / name).stat().st_mtime_ns
+             for name in ("privacy.html", "terms.html", "changes.html")}
+    history.write("terms.md", "---\npolicy: true\n---\n# Terms\n\nBe kind.\n\n"
+                  "```{policy-changelog}\n```\n")
+    history.commit("kinder\n\nPolicy-Change: Kinder terms.", date="2025-11-01T00:00:00+00:00")
+    again = make_app("html", srcdir=history.path)
+    again.build()
+    after = {name: (outdir / name).stat().st_mtime_ns for name in times}
+    assert after["privacy.html"] == times["privacy.html"]
+    assert after["terms.html"] != times["terms.html"]
+    assert after["changes.html"] != times["changes.html"]
+    assert "Kinder terms." in page(again, "changes.html").select_one(
+        "ul.policy-changelog").get_text(" ")
+
+
 def test_config_change_renders_the_archives_again(history: GitRepo, build, make_app) -> None:
     """A new language (or date format) changes every archived page: none is reused."""
     build(history)

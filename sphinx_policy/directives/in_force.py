@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..catalogs import change_dates
 from ..history.dates import effective_date
 from ..state.domain import archived_revision, settings, state
 
@@ -78,6 +77,8 @@ def page_catalog_day(env: BuildEnvironment, document: nodes.document) -> dt.date
 
 
 def _window(day: dt.date) -> tuple[str | None, str | None]:
+    from ..catalogs import change_dates  # the catalogs only when a window is asked for
+
     dates = change_dates()
     first = max((d for d in dates if d <= day), default=None)
     last = min((d for d in dates if d > day), default=None)

@@ -23,14 +23,11 @@ from ..catalogs import load_laws, resolve_law
 from ..diagnostics import Subtype, warn
 from ..directives.nodes_util import Cell, para, split_list, table
 from ..locale import N_, Labels, _, catalog_text
-from . import COVERED, MET, MISSING, records
+from . import disclosure_checklist
+from .check import COVERED, MET, MISSING, records
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-
-class disclosure_checklist(nodes.General, nodes.Element):
-    """Placeholder: ``page`` (a docname) and ``laws`` (law ids, empty for all)."""
 
 
 class DisclosureChecklist(SphinxDirective):
@@ -126,7 +123,4 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         node.replace_self(container)
 
 
-def setup_checklist(app: Sphinx) -> None:
-    app.add_node(disclosure_checklist)
-    app.add_directive("disclosure-checklist", DisclosureChecklist)
-    app.connect("doctree-resolved", fill)
+__all__ = ["DisclosureChecklist", "disclosure_checklist", "fill"]

@@ -46,8 +46,10 @@ from .records import Commit, CommitTable, FileHistory, PathRecord, Revision, nor
 from .runner import SAFE_CONFIG, checked_output, git_environment, run_captured, start_streaming
 from .scan import (
     SCAN_CACHE_VERSION,
+    Scan,
+    extend_scan,
     keep_trailers,
-    load_scan,
+    load_scan_entry,
     parse_status,
     parse_trailers,
     save_scan,
@@ -320,6 +322,38 @@ class HistoryIndex:
 
 
 
+def _extended(
+    git: str,
+    root: Path,
+    env: Mapping[str, str],
+    boundary: frozenset[str],
+    ignored: IgnoreRevs,
+    keep: list[str] | None,
+    key: tuple[object, ...],
+    stored: tuple[tuple[object, ...], Scan],
+) -> Scan | None:
+    """The scan of HEAD (``key[3]``) from the cached scan of an older HEAD, or None when
+    it cannot be had that way (another setting, boundary or ignore file; HEAD not a
+    descendant of the old one: a rebase, a reset; see :func:`.scan.extend_scan`)."""
+    old_key, old_scan = stored
+    if len(old_key) != len(key) or old_key[:3] != key[:3] or old_key[4:] != key[4:]:
+        return None
+    old_head, head = old_key[3], key[3]
+    if not isinstance(old_head, str) or not HEX_RE.fullmatch(old_head):
+        return None
+    try:
+        ancestor = run_captured(git, ["merge-base", "--is-ancestor", old_head, str(head)],
+                                root, env)
+        if ancestor.returncode != 0:
+            return None
+        newer = scan_log(git, root, f"{old_head}..{head}", env, boundary, ignored)
+    except GitError:
+        return None
+    if keep is not None:
+        newer = (keep_trailers(newer[0], frozenset(keep)), *newer[1:])
+    return extend_scan(newer, old_scan, old_head)
+
+
 def build_index(
     root: Path | str,
     *,
@@ -347,7 +381,8 @@ def build_index(
     addresses. With ``cache`` (a file), the parsed log is kept there and reused while
     HEAD, the shallow boundary, the ignored revisions and the trailer keys stay the same:
     commits never change, so a rebuild with nothing new committed runs only
-    ``git status`` (which is never cached).
+    ``git status`` (which is never cached). After new commits on top of the cached HEAD
+    only they are read (:func:`_extended`), when that gives the same index.
     """
     run_env = git_environment(env)
     start = Path(root).absolute()
@@ -418,7 +453,15 @@ def build_index(
             keep = None if trailer_keys is None else sorted({k.lower() for k in trailer_keys})
             key = (SCAN_CACHE_VERSION, __version__, os.fspath(toplevel), head, sorted(boundary),
                    ignored.key(), keep)
-            scan = load_scan(cache, key) if cache is not None else None
+            scan: Scan | None = None
+            stored = load_scan_entry(cache) if cache is not None else None
+            if stored is not None and stored[0] == key:
+                scan = stored[1]
+            elif stored is not None:
+                # A new commit: the cached log extended by the commits since its HEAD.
+                scan = _extended(git, toplevel, run_env, boundary, ignored, keep, key, stored)
+                if scan is not None and cache is not None:
+                    save_scan(cache, key, scan)
             if scan is None:
                 scan = scan_log(git, toplevel, head, run_env, boundary, ignored)
                 if keep is not None:

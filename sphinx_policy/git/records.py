@@ -68,6 +68,21 @@ class CommitTable(Sequence[Commit]):
         self.trailers = [c.trailers for c in made]
         self._made: list[Commit | None] = list(made)
 
+    @classmethod
+    def joined(cls, newer: Sequence[Commit], older: Sequence[Commit]) -> CommitTable:
+        """``newer`` then ``older``: the columns of a table are copied, not made into
+        commits."""
+        table = cls(newer)
+        rest = older if isinstance(older, CommitTable) else cls(older)
+        table.shas += rest.shas
+        table.parents += rest.parents
+        table.timestamps += rest.timestamps
+        table.offsets += rest.offsets
+        table.subjects += rest.subjects
+        table.trailers += rest.trailers
+        table._made += rest._made
+        return table
+
     def __len__(self) -> int:
         return len(self.shas)
 

@@ -268,14 +268,74 @@ def keep_trailers(commits: Sequence[Commit], keys: frozenset[str]) -> list[Commi
     ]
 
 
-def load_scan(cache: Path, key: tuple[object, ...]) -> Scan | None:
-    """The cached scan for ``key``, or None (no file, another key, unreadable file)."""
+def load_scan_entry(cache: Path) -> tuple[tuple[object, ...], Scan] | None:
+    """(key, scan) stored in ``cache``, or None (no file, unreadable file)."""
     try:
         with open(cache, "rb") as handle:
             stored_key, scan = pickle.load(handle)
     except Exception:  # a missing, truncated or foreign file is only a cache miss
         return None
-    return scan if stored_key == key else None
+    if not isinstance(stored_key, tuple):
+        return None
+    return stored_key, scan
+
+
+def load_scan(cache: Path, key: tuple[object, ...]) -> Scan | None:
+    """The cached scan for ``key``, or None (no file, another key, unreadable file)."""
+    stored = load_scan_entry(cache)
+    return stored[1] if stored is not None and stored[0] == key else None
+
+
+def extend_scan(newer: Scan, older: Scan, old_head: str) -> Scan | None:
+    """The scan of the new HEAD, from the scan of ``git log <old_head>..HEAD`` (``newer``)
+    and the cached scan of ``old_head`` (``older``): what :func:`scan_log` of the new HEAD
+    gives, or None where joining the two could differ from it.
+
+    Commits never change, so the old scan holds. Its records are joined to the new ones
+    as :func:`scan_log` would have made them, reading the new commits first, when
+    ``old_head`` is the first parent of the oldest new commit (the first-parent chain
+    runs through it) and no new commit renames a file: a rename makes older paths part
+    of another file's history, which the old scan could not know. Then the old commits'
+    entries resolve to the same paths, so only their positions move (by the number of
+    new commits, and in each record by its new entries).
+    """
+    new_commits, new_records, new_head_paths, new_warnings = newer
+    old_commits, old_records, old_head_paths, old_warnings = older
+    if not new_commits or new_commits[-1].parents[:1] != (old_head,):
+        return None
+    if any(r.renames or r.paths for r in new_records.values()):
+        return None
+    shift = len(new_commits)
+    records: dict[str, PathRecord] = {}
+    for key, new in new_records.items():
+        old = old_records.get(key)
+        records[key] = new if old is None else _joined(new, old, shift)
+    for key, old in old_records.items():
+        if key not in records:
+            records[key] = _joined(None, old, shift)
+    head_paths = frozenset(new_head_paths) | (old_head_paths - new_records.keys())
+    return (CommitTable.joined(new_commits, old_commits), records, head_paths,
+            (*new_warnings, *old_warnings))
+
+
+def _joined(newer: PathRecord | None, older: PathRecord, shift: int) -> PathRecord:
+    """One path's record: the new commits' entries, then the old ones moved down."""
+    record = PathRecord()
+    count = 0
+    if newer is not None:
+        record.commits.extend(newer.commits)
+        record.statuses.extend(newer.statuses)
+        record.boundary, record.excluded = newer.boundary, newer.excluded
+        count = len(newer.commits)
+    record.commits.extend(index + shift for index in older.commits)
+    record.statuses.extend(older.statuses)
+    if older.paths:
+        record.paths = {position + count: path for position, path in older.paths.items()}
+    if older.renames:
+        record.renames = [(index + shift, path) for index, path in older.renames]
+    record.boundary = record.boundary or older.boundary
+    record.excluded = record.excluded or older.excluded
+    return record
 
 
 def save_scan(cache: Path, key: tuple[object, ...], scan: Scan) -> None:

@@ -244,6 +244,7 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     inputs = state(env, "date_inputs")
     if dates and _inputs_unchanged(app, env, repos, inputs):
         # Nothing was read, nothing committed or edited: the same dates (and warnings).
+        shared(env).history_unchanged = True
         for docname, date in dates.items():
             _report_unknown(docname, date)
         env.git_last_updated = {d: (v.timestamp, True) for d, v in dates.items()}  # type: ignore[attr-defined]

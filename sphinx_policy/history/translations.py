@@ -12,6 +12,7 @@ nothing reliable to compare.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,19 +46,35 @@ def outdated_pages(env: BuildEnvironment) -> dict[str, Outdated]:
     return state(env, "outdated_translations")
 
 
-def catalog_of(app: Sphinx, docname: str) -> Path | None:
-    """The translation catalog (.po) of ``docname`` in the build's language, if any."""
+def catalogs_of(app: Sphinx, docnames: list[str]) -> dict[str, Path]:
+    """docname -> its translation catalog (.po) in the build's language, for the
+    documents that have one. Each ``LC_MESSAGES`` folder is listed once (a build with a
+    language but no translations looks at no file per document)."""
     language = app.config.language
     if not language:
-        return None
-    domain = docname_to_domain(docname, app.config.gettext_compact)
+        return {}
     srcdir = Path(app.srcdir)
+    folders = []
     for locale_dir in app.config.locale_dirs:
-        candidate = srcdir / locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
-        if candidate.is_file():
-            return candidate
-    return None
-
+        folder = srcdir / locale_dir / language / "LC_MESSAGES"
+        try:
+            with os.scandir(folder) as entries:
+                names = {e.name for e in entries if e.name.endswith(".po") and e.is_file()}
+        except OSError:
+            continue  # no such folder: no catalogs there
+        folders.append((folder, names))
+    found: dict[str, Path] = {}
+    if not folders:
+        return found
+    for docname in docnames:
+        domain = docname_to_domain(docname, app.config.gettext_compact)
+        for folder, names in folders:
+            name = f"{domain}.po"
+            # A domain with a slash (gettext_compact off) is in a subfolder.
+            if name in names if "/" not in domain else (folder / name).is_file():
+                found[docname] = folder / name
+                break
+    return found
 
 
 def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -67,7 +84,7 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
     current: dict[str, Outdated] = {}
     catalogs = {}
     if settings(app.env).git and app.builder.name != "gettext":
-        catalogs = {d: c for d in sorted(env.found_docs) if (c := catalog_of(app, d))}
+        catalogs = catalogs_of(app, sorted(env.found_docs))
     repos = repositories(app) if catalogs else None
     for docname, catalog in catalogs.items():
         date = page_date(env, docname)

@@ -17,23 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from ..data.loading import (
-    LoadedData,
-    already_read,
-    clear_blob_cache,
-    load_project_data,
-    read_part,
-)
-from ..data.model import PolicyData, build_policy_data
-from ..data.parse import ParsedData
 from ..data.source import DataFileError, DataSource, WorkingTreeSource, normalise_relpath
-from ..data.validate import Problem
 from ..diagnostics import warn
 from .domain import PAGE_KEY, SOURCE_KEY, settings, shared, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from ..data.loading import LoadedData
+    from ..data.model import PolicyData
+    from ..data.parse import ParsedData
+    from ..data.validate import Problem
+
+# The data model and its loading are imported by the functions that use them: a build
+# without policy_data_files that reads no document (a rebuild) never needs them.
 
 def data_files_of(env: BuildEnvironment) -> dict[str, set[str]]:
     """docname -> project-relative data files its directives read."""
@@ -63,7 +61,7 @@ def _project_files_changed(
 ) -> list[str]:
     """``env-get-outdated``: a file that ``policy_data_files`` newly matches is nobody's
     dependency yet, so when the matched files differ from the last read, read every page."""
-    current = project_data(env).files
+    current = project_data(env).files if settings(env).data_files else []
     stored = state(env, "project_files")
     previous = stored.get("files")
     stored["files"] = list(current)
@@ -75,6 +73,8 @@ def _project_files_changed(
 
 def _load_and_report(app: Sphinx) -> None:
     """Parse the project's data files once, in the main process, and report their problems."""
+    if not settings(app.env).data_files:
+        return  # nothing to parse or report; the empty data is made when first asked for
     loaded = project_data(app.env, refresh=True)
     conf_location = _conf_location(app)
     for problem in loaded.problems:
@@ -98,6 +98,8 @@ def _conf_location(app: Sphinx) -> str:
 def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
     """The project's data (``policy_data_files``) from the current source, parsed once
     per build: in ``builder-inited``, in the main process, before read workers fork."""
+    from ..data.loading import clear_blob_cache, load_project_data
+
     source = current_source(env)
     key = (source.label, str(env.srcdir), tuple(settings(env).data_files))
     loaded = shared(env).project_data
@@ -105,7 +107,7 @@ def project_data(env: BuildEnvironment, *, refresh: bool = False) -> LoadedData:
         clear_blob_cache()
     if refresh or key not in loaded:
         loaded[key] = load_project_data(source, list(settings(env).data_files))
-    return cast(LoadedData, loaded[key])
+    return cast("LoadedData", loaded[key])
 
 
 def forget_project_data(env: BuildEnvironment, srcdir: Path) -> None:
@@ -174,6 +176,9 @@ def page_data(env: BuildEnvironment) -> PageData:
 
 def add_page_data(env: BuildEnvironment, relpaths: list[str]) -> list[Problem]:
     """Read a page's ``policy-data`` files; return the problems new to them."""
+    from ..data.loading import already_read, read_part
+    from ..data.model import build_policy_data
+
     loaded = project_data(env)
     page = page_data(env)
     problems: list[Problem] = []

@@ -34,7 +34,7 @@ PER_DOCUMENT = (
     "data_files",  # srcdir-relative data files its directives read (they date the page)
     "catalog_windows",  # (first, last) ISO days of the build dates its output holds for
     "disclosures",  # the required-disclosure records of a policy page
-    "changelogs",  # True: the page has a changelog directive
+    "changelogs",  # the pages its changelog directives list ("all": every policy page)
 )
 #: Build-wide entries, recomputed in the main process after reading.
 BUILD_WIDE = (
@@ -87,6 +87,9 @@ class BuildShared:
     #: ((srcdir, data_max_bytes), the working tree as a data source): made once per build,
     #: not per directive (resolving the folder costs system calls).
     working_tree: tuple[tuple[str, int], Any] | None = None
+    #: The last build's dates still hold: nothing read, committed or edited, the same
+    #: settings (``history.page_dates``); what else is made from the history holds too.
+    history_unchanged: bool = False
 
 
 class PolicyDomain(Domain):

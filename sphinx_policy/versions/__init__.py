@@ -1,22 +1,102 @@
-"""How a policy changed: changelog, archived versions, diffs, feed and manifest."""
+"""How a policy changed: changelog, archived versions, diffs, feed and manifest.
+
+The archive (:mod:`.archive`, with the diffs, the manifest and the feed) and the JSON-LD
+(:mod:`.seo`, which reads the data model) are registered through the small handlers
+below, which import their modules when there is something for them to do: a build
+without archives, or a page that is not a policy page, does not import them.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from sphinx.environment import CONFIG_OK
+
+from ..diagnostics import logger
+from ..state.domain import archived_revision, settings
+from ..state.pages import is_policy
+from .records import ARCHIVE_BUILDERS, all_revisions
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def _archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """html-collect-pages: the archived versions and diffs, the manifest and the feed."""
+    if app.builder.name not in ARCHIVE_BUILDERS or not settings(app.env).archives:
+        return
+    from .published import forget, inputs_digest, remember, unchanged
+
+    digest = inputs_digest(app)
+    if app.env.config_status == CONFIG_OK and unchanged(app, digest):
+        count = sum(len(rs) for rs in all_revisions(app.env).values())
+        logger.info("sphinx-policy: 0 archived versions rendered, 0 with a new banner, "
+                    "%d unchanged", count)
+        return
+    forget(app)
+    from .archive import collect_pages
+
+    yield from collect_pages(app)
+    remember(app, digest)
+
+
+def _images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
+    if archived_revision(app.env) is None:
+        return  # today's page, read by Sphinx: its images are Sphinx's
+    from .archive import images_at_revision
+
+    images_at_revision(app, doctree)
+
+
+def _feed_link(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: object) -> None:
+    if app.builder.name not in ARCHIVE_BUILDERS or not all_revisions(app.env):
+        return
+    from .publish import feed_link
+
+    feed_link(app, pagename, templatename, context, doctree)
+
+
+def _add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                doctree: object) -> None:
+    if pagename not in app.env.found_docs or not is_policy(app.env, pagename):
+        return  # only policy pages have JSON-LD
+    from .seo import add_jsonld
+
+    add_jsonld(app, pagename, templatename, context, doctree)
+
+
+def _exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
+    if "sphinx_sitemap" not in app.extensions:
+        return
+    from .seo import exclude_archives_from_sitemap
+
+    exclude_archives_from_sitemap(app, env)
+
+
+def setup_archive(app: Sphinx) -> None:
+    app.connect("html-collect-pages", _archive_pages)
+    app.connect("doctree-read", _images_at_revision, priority=400)  # before the collector
+    app.connect("html-page-context", _feed_link)
+
+
+def setup_seo(app: Sphinx) -> None:
+    """schema.org JSON-LD in policy pages' heads; archives kept out of sitemaps."""
+    app.connect("html-page-context", _add_jsonld)
+    # after versions.revisions (priority 650) has listed the revisions of this build
+    app.connect("env-updated", _exclude_archives_from_sitemap, priority=700)
 
 
 def setup_versions(app: Sphinx) -> None:
-    from .archive import setup_archive
     from .changelog import setup_changelog
     from .revisions import setup_revisions
-    from .seo import setup_seo
     from .upcoming import setup_upcoming
 
     setup_revisions(app)
     setup_changelog(app)
     setup_archive(app)
     setup_upcoming(app)
-    setup_seo(app)  # schema.org JSON-LD in policy pages' heads
+    setup_seo(app)

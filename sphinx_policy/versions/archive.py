@@ -35,7 +35,6 @@ import json
 import mimetypes
 import os
 import pickle
-import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -74,15 +73,15 @@ from .effective import (
 )
 from .links import rebased_uri
 from .parallel import commit_runs, parallel_processes, run_in_processes
-from .publish import feed_link, write_feed, write_manifest
-from .records import RevisionRecord, all_revisions, revisions_of
+from .publish import write_feed, write_manifest
+from .published import config_hash
+from .records import ARCHIVE_BUILDERS, RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-ARCHIVE_BUILDERS = ("html", "dirhtml")
 # 2: images embedded from git; 3: links rebased; 4: parsed in R's tree; 5: banner by status
 CACHE_VERSION = 5
 TREES_FOLDER = "policy-trees"
@@ -100,28 +99,6 @@ def rendering_revision(app: Sphinx) -> RevisionRecord | None:
 # --------------------------------------------------------------------------- cache
 
 
-def _stable(value: Any) -> str:
-    """A text for a setting's value that does not change from run to run (no addresses)."""
-    if isinstance(value, dict):
-        items = sorted((_stable(k), _stable(v)) for k, v in value.items())
-        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_stable(v) for v in value) + "]"
-    if isinstance(value, set | frozenset):
-        return "{" + ",".join(sorted(_stable(v) for v in value)) + "}"
-    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
-
-
-def _config_hash(app: Sphinx) -> str:
-    """A hash of the settings that change an HTML page (Sphinx's "env" and "html" ones)."""
-    digest = hashlib.sha256()
-    for item in sorted(app.config, key=lambda item: item.name):
-        if item.rebuild in ("env", "html"):
-            digest.update(f"{item.name}={_stable(item.value)}\n".encode())
-    digest.update(_stable(sorted(app.tags)).encode())
-    return digest.hexdigest()
-
-
 class ArchiveCache:
     """What was rendered into this output folder: archive page -> its text blocks/hash."""
 
@@ -131,7 +108,7 @@ class ArchiveCache:
         self.pages: dict[str, dict[str, Any]] = {}
         # Sphinx's own config_status is reset once reading is over, so the cache keeps a
         # hash of the settings that shape a page (language, date format, theme, policy_*).
-        self.config_hash = _config_hash(app)
+        self.config_hash = config_hash(app)
         fresh_config = app.env.config_status != CONFIG_OK
         if self.path.is_file() and not fresh_config:
             try:
@@ -1022,8 +999,3 @@ def _diff_pages(
         cache.pages[newer.diff] = {"sha": newer.sha}
         yield newer.diff, _context(app, title, body, newer, newer.diff, navigation), "page.html"
 
-
-def setup_archive(app: Sphinx) -> None:
-    app.connect("html-collect-pages", collect_pages)
-    app.connect("doctree-read", images_at_revision, priority=400)  # before the collector
-    app.connect("html-page-context", feed_link)

@@ -24,7 +24,7 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
-from ..state.domain import settings, shared, state
+from ..state.domain import archived_revision, settings, shared, state
 from .links import rebased_uri
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
@@ -40,8 +40,9 @@ class policy_changelog(nodes.General, nodes.Element):
     """Placeholder filled at doctree-resolved; attributes are the directive's options."""
 
 
-def changelog_pages(env: BuildEnvironment) -> dict[str, bool]:
-    """docname -> True, for the pages that have a changelog."""
+def changelog_pages(env: BuildEnvironment) -> dict[str, list[str]]:
+    """docname -> the pages its changelogs list (``"all"``: every policy page), for the
+    pages that have a changelog."""
     return state(env, "changelogs")
 
 
@@ -76,7 +77,9 @@ class PolicyChangelog(SphinxDirective):
             classes=["policy-changelog", *self.options.get("class", [])],
         )
         self.set_source_info(node)
-        changelog_pages(self.env)[self.env.docname] = True
+        listed = changelog_pages(self.env).get(self.env.docname)
+        listed = listed if isinstance(listed, list) else []
+        changelog_pages(self.env)[self.env.docname] = sorted({*listed, *node["pages"]})
         return [node]
 
 
@@ -366,10 +369,15 @@ def _ref(uri: str, text: str) -> nodes.reference:
 
 
 def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    from .archive import rendering_revision
+    found = list(doctree.findall(policy_changelog))
+    if not found:
+        return
+    upto = None
+    if archived_revision(app.env) is not None:  # the archive only while it renders
+        from .archive import rendering_revision
 
-    upto = rendering_revision(app)
-    for node in list(doctree.findall(policy_changelog)):
+        upto = rendering_revision(app)
+    for node in found:
         node.replace_self(render(app, node, docname, upto))
 
 

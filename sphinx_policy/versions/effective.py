@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..data.parse import parse_data
 from ..data.source import DataFileError
 from ..directives.in_force import build_date
 from ..git.blobs import BlobReader
@@ -34,6 +33,8 @@ def _front_matter_effective(text: str) -> dt.date | None:
     block = front_matter_block(text)
     if block is None:
         return None
+    from ..data.parse import parse_data  # only for revisions not read before
+
     try:  # through the data layer: an old revision's front matter is untrusted input too
         metadata = parse_data(block.encode("utf-8"), "front matter", "yaml").data
     except DataFileError:

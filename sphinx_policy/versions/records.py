@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..git.headlines import body_title, generated, gitlab_request
 from ..locale import _
 from ..state.domain import state
 
@@ -20,6 +19,9 @@ if TYPE_CHECKING:
 
     from ..config import PolicyConfig
     from ..git.index import HistoryIndex
+
+#: The builders that write archived versions, diffs, the manifest and the feed.
+ARCHIVE_BUILDERS = ("html", "dirhtml")
 
 
 #: Values of the type trailer.
@@ -142,6 +144,8 @@ def brought_in(
     'main' into janedoe-patch-1") hold people's names and e-mail addresses, which must
     not reach the pickled environment either.
     """
+    from ..git.headlines import generated  # its patterns only when the history is read
+
     cache: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = state(
         env, "merged_commits")
     wanted = sorted({k.lower() for k in keys})
@@ -163,6 +167,8 @@ def request_titles(
     and the request a GitLab merge names. One git process for the commits no earlier
     build asked about; kept on the environment as only these, for a body may name people
     (Approved-by)."""
+    from ..git.headlines import body_title, gitlab_request
+
     cache: dict[str, tuple[str | None, int | None]] = state(env, "request_titles")
     missing = [sha for sha in shas if sha not in cache]
     if missing:

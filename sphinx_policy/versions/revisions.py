@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Subtype, warn
-from ..git.headlines import generated, headline
 from ..git.index import HistoryIndex
 from ..history.dates import representable
 from ..history.page_dates import Repositories, dependencies, repositories, shallow_fix
-from ..state.domain import settings
+from ..state.domain import settings, shared
 from ..state.pages import is_policy
 from .changelog import changelog_pages
 from .records import RevisionRecord, all_revisions, brought_in, request_titles, summary_and_kind
@@ -31,6 +30,8 @@ def page_revisions(
     app: Sphinx, env: BuildEnvironment, repos: Repositories, docname: str, paths: list[Path]
 ) -> tuple[RevisionRecord, ...]:
     """The revisions of a policy page, newest first, in its own repository's chain order."""
+    from ..git.headlines import generated, headline  # its patterns only when this runs
+
     located = repos.locate(paths[0])
     if located is None:
         return ()
@@ -133,6 +134,8 @@ def _existence(index: HistoryIndex, path: str) -> Callable[[str], bool]:
 
 def refresh_revisions(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated: the revisions of every policy page; return the pages to re-write."""
+    if shared(env).history_unchanged and all_revisions(env):
+        return []  # the records come from the same history, pages and settings
     revisions: dict[str, tuple[RevisionRecord, ...]] = {}
     if settings(app.env).git:
         repos = repositories(app)
@@ -143,12 +146,23 @@ def refresh_revisions(app: Sphinx, env: BuildEnvironment) -> list[str]:
     stored = all_revisions(env)
     if stored == revisions:
         return []
-    # A changelog may list any policy page: re-write every page that has one.
     changed = [d for d in set(stored) | set(revisions) if stored.get(d) != revisions.get(d)]
-    changed += list(changelog_pages(env))
+    # A changelog lists the revisions of the pages it names: re-write the pages whose
+    # changelogs name a page whose revisions changed.
+    changed += [docname for docname, listed in changelog_pages(env).items()
+                if _lists_any(listed, changed)]
     stored.clear()
     stored.update(revisions)
     return sorted(set(changed) & set(env.found_docs))
+
+
+def _lists_any(listed: object, pages: list[str]) -> bool:
+    """Whether a page's changelogs (``listed``, from :func:`changelog_pages`) list one of
+    ``pages``; anything but a list of pages (an environment of an older release) counts as
+    every page."""
+    if not isinstance(listed, list) or "all" in listed:
+        return True
+    return any(page in pages for page in listed)
 
 
 def setup_revisions(app: Sphinx) -> None:

@@ -192,10 +192,3 @@ def exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
     current = list(config.sitemap_excludes or [])
     patterns = [f"{docname}/versions/*" for docname in sorted(all_revisions(env))]
     config.sitemap_excludes = current + [p for p in patterns if p not in current]
-
-
-def setup_seo(app: Sphinx) -> None:
-    app.connect("html-page-context", add_jsonld)
-    # after versions.revisions (priority 650) has listed the revisions of this build
-    app.connect("env-updated", exclude_archives_from_sitemap, priority=700)
-

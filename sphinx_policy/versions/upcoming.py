@@ -25,7 +25,6 @@ from docutils import nodes
 from ..diagnostics import Subtype, warn
 from ..locale import _
 from ..state.domain import settings, state
-from .archive import ARCHIVE_BUILDERS, RevisionRenderer, rebase_links
 from .effective import (
     published_day,
     reader_date,
@@ -33,7 +32,7 @@ from .effective import (
     revision_effective,
     upcoming,
 )
-from .records import RevisionRecord, all_revisions
+from .records import ARCHIVE_BUILDERS, RevisionRecord, all_revisions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -101,6 +100,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             pending[docname] = found
     if not pending:
         return
+    from .archive import RevisionRenderer, rebase_links  # only while a revision waits
+
     builder: Any = app.builder
     # The renderer puts the page's own environment entries (title, front matter, labels)
     # back after each old revision is parsed, before the page's template context is made.

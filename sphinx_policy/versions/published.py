@@ -1,0 +1,123 @@
+"""Whether the archive's output of the last build still holds, so that a rebuild in which
+nothing it is made from changed skips it whole.
+
+The archived versions, diffs, manifest and feed are made from the revision records, their
+effective dates, the policy pages' dates, titles and front matter, the build date (the
+banners) and the settings. A digest of these is kept in a small file beside the doctrees
+once the output is written (the environment is pickled before the write phase, so it
+could not hold it), with the list of files written. When the digest is the same and every
+file is still there, nothing would be rendered and the manifest and the feed would be the
+same bytes: the build skips the archive. A file that was deleted, a new commit, a new day
+or another setting makes it run as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..directives.in_force import build_date
+from ..history.page_dates import page_date
+from ..state.domain import settings, state
+from ..version import __version__
+from .records import all_revisions, page_title
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+FILENAME = "policy-published-{builder}.json"
+
+
+def _stable(value: Any) -> str:
+    """A text for a setting's value that does not change from run to run (no addresses)."""
+    if isinstance(value, dict):
+        items = sorted((_stable(k), _stable(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_stable(v) for v in value) + "]"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_stable(v) for v in value)) + "}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
+def config_hash(app: Sphinx) -> str:
+    """A hash of the settings that change an HTML page (Sphinx's "env" and "html" ones)."""
+    digest = hashlib.sha256()
+    for item in sorted(app.config, key=lambda item: item.name):
+        if item.rebuild in ("env", "html"):
+            digest.update(f"{item.name}={_stable(item.value)}\n".encode())
+    digest.update(_stable(sorted(app.tags)).encode())
+    return digest.hexdigest()
+
+
+def inputs_digest(app: Sphinx) -> str:
+    """A digest of everything the archive's output is made from (see the module text)."""
+    env = app.env
+    records = all_revisions(env)
+    pages = {
+        docname: (page_date(env, docname), page_title(env, docname),
+                  _stable(env.metadata.get(docname, {})))
+        for docname in sorted(records)
+    }
+    effective = state(env, "effective_dates")
+    data = (
+        __version__,
+        app.builder.name,
+        config_hash(app),
+        build_date(settings(env).timezone).isoformat(),
+        sorted(records.items()),
+        pages,
+        sorted(effective.items()),
+    )
+    return hashlib.sha256(pickle.dumps(data, protocol=4)).hexdigest()
+
+
+def _path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / FILENAME.format(builder=app.builder.name)
+
+
+def _outputs(app: Sphinx) -> list[str]:
+    """The files of the output folder the archive writes (those that exist now)."""
+    builder: Any = app.builder
+    names = [builder.get_outfilename(r.archive) for rs in all_revisions(app.env).values()
+             for r in rs]
+    names += [builder.get_outfilename(r.diff) for rs in all_revisions(app.env).values()
+              for r in rs]
+    names += [str(Path(app.outdir) / n) for n in ("policy-versions.json",
+                                                   "policy-changes.atom")]
+    outdir = str(app.outdir)
+    return [os.path.relpath(n, outdir) for n in names if os.path.isfile(n)]
+
+
+def unchanged(app: Sphinx, digest: str) -> bool:
+    """Whether the last build's archive output was made from the inputs of ``digest``
+    (:func:`inputs_digest`) and every file of it is still in the output folder."""
+    try:
+        saved = json.loads(_path(app).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(saved, dict) or saved.get("digest") != digest:
+        return False
+    outdir = str(app.outdir)
+    files = saved.get("files")
+    return isinstance(files, list) and all(os.path.isfile(os.path.join(outdir, f))
+                                           for f in files)
+
+
+def remember(app: Sphinx, digest: str) -> None:
+    """After the archive's output is written: the digest of what it was made from, taken
+    before (the environment the next build compares with was pickled then), and its
+    files."""
+    path = _path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"digest": digest, "files": _outputs(app)}), "utf-8")
+
+
+def forget(app: Sphinx) -> None:
+    """Before the archive writes: a build that stops half-way leaves no digest."""
+    _path(app).unlink(missing_ok=True)
