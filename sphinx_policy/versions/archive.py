@@ -18,7 +18,7 @@ remembered in a cache beside the doctrees: the next build renders only new revis
 environment).
 
 The banner says whether the revision takes effect later, is in force, or was in force
-from one day until another (:func:`.effective.archive_status`): that depends on the
+from one day until another (:func:`.effective.archive_statuses`): that depends on the
 build date and on newer revisions, not only on the revision. The cache records what each
 page's banner said, and keeps the body of every page whose banner can still change (the
 upcoming and the in-force revisions); when the statement changes (a newer revision, or
@@ -68,7 +68,7 @@ from .effective import (
     SUPERSEDED,
     UPCOMING,
     ArchiveStatus,
-    archive_status,
+    archive_statuses,
     reader_date,
 )
 from .links import rebased_uri
@@ -763,8 +763,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     timezone = settings(app.env).timezone
     today = build_date(timezone)
     status: dict[str, ArchiveStatus] = {
-        r.archive: archive_status(app.env, rs, index, timezone, today)
-        for rs in records.values() for index, r in enumerate(rs)
+        r.archive: found for rs in records.values()
+        for r, found in zip(rs, archive_statuses(app.env, rs, timezone, today), strict=True)
     }
     todo: list[RevisionRecord] = []
     redate: list[RevisionRecord] = []  # the statement of the banner changed, not the text

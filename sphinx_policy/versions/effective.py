@@ -2,7 +2,7 @@
 
 A revision's effective date is the ``policy: effective:`` of the page's front matter *at
 that commit*, read from git once per commit and kept in the policy domain. From these
-dates and the build date, :func:`archive_status` says what a revision is (upcoming, in
+dates and the build date, :func:`archive_statuses` says what a revision is (upcoming, in
 force, replaced) and :func:`upcoming` which version a policy page shows: one rule for
 both.
 """
@@ -109,7 +109,7 @@ def in_force_from(env: BuildEnvironment, record: RevisionRecord, timezone: str) 
     return max(effective, published) if effective is not None else published
 
 
-#: What an archived revision's banner says of it (:func:`archive_status`).
+#: What an archived revision's banner says of it (:func:`archive_statuses`).
 UPCOMING, IN_FORCE, SUPERSEDED, NEVER_IN_FORCE = "upcoming", "in-force", "superseded", "never"
 
 
@@ -127,24 +127,28 @@ class ArchiveStatus(NamedTuple):
         return [self.kind, self.start.isoformat(), self.until.isoformat() if self.until else None]
 
 
-def archive_status(env: BuildEnvironment, revisions: Sequence[RevisionRecord], index: int,
-                   timezone: str, today: dt.date) -> ArchiveStatus:
-    """The status of ``revisions[index]`` (newest first) on ``today``.
+def archive_statuses(env: BuildEnvironment, revisions: Sequence[RevisionRecord],
+                     timezone: str, today: dt.date) -> list[ArchiveStatus]:
+    """The status of each of a page's ``revisions`` (newest first) on ``today``.
 
     A revision applies from :func:`in_force_from` until the first day a newer one
     applies. One announced for a later day and replaced before that day was never in
     force. The same rule picks the version a policy page shows (:func:`upcoming`).
     """
-    record = revisions[index]
-    start = in_force_from(env, record, timezone)
-    until = min((in_force_from(env, r, timezone) for r in revisions[:index]), default=None)
-    if until is not None and until <= start and start > published_day(record, timezone):
-        return ArchiveStatus(NEVER_IN_FORCE, start, until)
-    if start > today:
-        return ArchiveStatus(UPCOMING, start, until)
-    if until is not None and until <= today:
-        return ArchiveStatus(SUPERSEDED, start, until)
-    return ArchiveStatus(IN_FORCE, start, until)
+    found: list[ArchiveStatus] = []
+    until: dt.date | None = None  # the earliest start among the newer revisions
+    for record in revisions:
+        start = in_force_from(env, record, timezone)
+        if until is not None and until <= start and start > published_day(record, timezone):
+            found.append(ArchiveStatus(NEVER_IN_FORCE, start, until))
+        elif start > today:
+            found.append(ArchiveStatus(UPCOMING, start, until))
+        elif until is not None and until <= today:
+            found.append(ArchiveStatus(SUPERSEDED, start, until))
+        else:
+            found.append(ArchiveStatus(IN_FORCE, start, until))
+        until = start if until is None else min(until, start)
+    return found
 
 
 def upcoming(env: BuildEnvironment, docname: str, timezone: str
@@ -160,7 +164,7 @@ def upcoming(env: BuildEnvironment, docname: str, timezone: str
     today = build_date(timezone)
     if effective is None or effective <= today:
         return None
-    # The same rule as the banners' (archive_status): the newest revision already applying.
+    # The same rule as the banners' (archive_statuses): the newest revision already applying.
     in_force = next((r for r in revisions[1:] if in_force_from(env, r, timezone) <= today),
                     None)
     return newest, effective, in_force
