@@ -688,3 +688,39 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
                         if name.startswith("terms/versions/2025-11") and "-diff" not in name)
     text = made_once[newest_terms].decode()
     assert "· Privacy notice" in text and "[Material change]" in text
+
+
+@pytest.mark.parametrize("buildername", ["html", "dirhtml"])
+def test_links_in_archived_changelogs_reach_the_versions_they_name(
+    history: GitRepo, build, buildername: str
+) -> None:
+    """The changelog an archived version carries links to the earlier versions and their
+    diffs from where the archived page lives (``<page>/versions/``), for a changelog of
+    its own page and one of every page."""
+    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nlegal/terms\n```\n")
+    terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
+             "```{{policy-changelog}}\n:pages: all\n```\n")
+    history.write("legal/terms.md", terms.format(text="First terms."))
+    history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
+    history.write("legal/terms.md", terms.format(text="Second terms."))
+    history.commit("Terms again\n\nPolicy-Change: Terms changed.",
+                   date="2025-11-01T10:00:00+00:00")
+    app = build(history, buildername)
+    out = Path(app.outdir)
+    archived = [p for p in out.rglob("versions/*.html") if "-diff" not in p.name]
+    archived += [p for p in out.rglob("versions/*/index.html") if "-diff" not in p.parent.name]
+    assert len(archived) == 5, archived
+    checked = 0
+    for path in archived:
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        for link in soup.select("div[role=main] li a[href]"):
+            href = link["href"].split("#")[0]
+            if not href or ":" in href:
+                continue
+            target = (path.parent / href).resolve()
+            if target.is_dir() or href.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), (str(path.relative_to(out)), link.get_text(), link["href"])
+            assert out.resolve() in target.parents, link["href"]
+            checked += 1
+    assert checked >= 10

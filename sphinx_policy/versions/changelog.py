@@ -160,7 +160,10 @@ def render(
     policy = settings(app.env)
     links = app.builder.name in HTML_ARCHIVE_BUILDERS and policy.archives
     many_pages = len({r.docname for r in records}) > 1
-    uris = _Uris(app, fromdocname) if links else None
+    # Inside an archived version the links are made from the page, as its own were
+    # written, and rebased to where the archived copy lives (_archived_entry).
+    base = upto.docname if upto is not None else fromdocname
+    uris = _Uris(app, base) if links else None
     # Inside an archived version, each entry's HTML is made once per build (below).
     made = shared(app.env).changelog_entries if upto is not None and uris is not None else None
     items = nodes.bullet_list(classes=node["classes"])
