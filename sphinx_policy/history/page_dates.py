@@ -83,11 +83,10 @@ class Repositories:
         self.ignore_revs = config.git_ignore_revs
         #: The only trailers read from commits: the others name people.
         self.trailer_keys = (config.summary_trailer, config.type_trailer)
-        #: The parsed logs are kept beside Sphinx's own pickled environment, once there is
-        #: one: a first build (every CI or Read the Docs build) does not pay for writing a
-        #: cache nothing will read.
-        doctrees = Path(app.doctreedir)
-        self.cache_dir = doctrees if (doctrees / "environment.pickle").is_file() else None
+        #: The parsed logs are kept beside Sphinx's own pickled environment, from the
+        #: first build on: writing costs hundredths of a second, and the first rebuild
+        #: (sphinx-autobuild's first save) would otherwise parse the whole log again.
+        self.cache_dir = Path(app.doctreedir)
         self.indexes: dict[Path, HistoryIndex | None] = {}
         self.roots: dict[Path, Path | None] = {}  # folder -> folder holding .git
         #: Why a repository has no index; ValueError: a malformed ignore-revs file (no
@@ -103,8 +102,7 @@ class Repositories:
                     ignore_revs_file=ignore if ignore and ignore.is_file() else None,
                     exclude=self.exclude,
                     trailer_keys=self.trailer_keys,
-                    cache=(self.cache_dir / f"policy-history-{_digest(root)}.pickle"
-                           if self.cache_dir is not None else None),
+                    cache=self.cache_dir / f"policy-history-{_digest(root)}.pickle",
                 )
             except (GitUnavailable, GitError, ValueError) as err:
                 self.indexes[root] = None
