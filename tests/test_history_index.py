@@ -688,20 +688,26 @@ def test_subdirectory_resolves_to_toplevel(repo: GitRepo) -> None:
 # ------------------------------------------------------------------- process contract
 
 
-def test_exactly_one_git_log_per_index(repo: GitRepo, tmp_path: Path) -> None:
-    for i in range(20):
-        repo.write(f"page{i}.md", str(i))
-        repo.write(f"sub{i % 3}/dep{i}.yaml", str(i))
-        repo.commit(f"c{i}", date=f"2020-01-{i + 1:02d}T00:00:00+00:00")
+def _recording_git(tmp_path: Path) -> tuple[Path, Path]:
+    """(a real git, wrapped only to record each command line, the file it records to: one
+    line per command, arguments \x1f-separated). One write per line: git status and git
+    log run at the same time."""
     calls = tmp_path / "calls.log"
     wrapper = tmp_path / "git-wrapper.sh"
-    # A real git, wrapped only to record each command line (one per line, args \x1f-separated).
-    # One write per line: git status and git log run at the same time.
     wrapper.write_text(
         f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
         f'exec "{GIT}" "$@"\n'
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    return wrapper, calls
+
+
+def test_exactly_one_git_log_per_index(repo: GitRepo, tmp_path: Path) -> None:
+    for i in range(20):
+        repo.write(f"page{i}.md", str(i))
+        repo.write(f"sub{i % 3}/dep{i}.yaml", str(i))
+        repo.commit(f"c{i}", date=f"2020-01-{i + 1:02d}T00:00:00+00:00")
+    wrapper, calls = _recording_git(tmp_path)
 
     idx = build_index(repo.path, git=str(wrapper), env=repo.env)
     for i in range(20):
@@ -731,13 +737,7 @@ def test_cached_index_reloads_the_same_history_without_git_log(
     repo.write("b.md", "2")
     repo.write("data.yaml", "x: 2")
     repo.commit("two", date="2020-03-01T12:00:00+05:30")
-    calls = tmp_path / "calls.log"
-    wrapper = tmp_path / "git-wrapper.sh"
-    wrapper.write_text(
-        f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
-        f'exec "{GIT}" "$@"\n'
-    )
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    wrapper, calls = _recording_git(tmp_path)
     cache = tmp_path / "doctrees" / "history.pickle"
     fresh = index(repo, cache=cache, git=str(wrapper), trailer_keys=["Policy-Change"])
     assert cache.is_file()
@@ -755,7 +755,7 @@ def test_cached_index_reloads_the_same_history_without_git_log(
     assert again.commit(first.sha).isoformat() == "2020-01-01T00:00:00+02:00"
     assert again.path_at("b.md", first.sha) == "a.md"
     assert again.fingerprint == fresh.fingerprint
-    # A new commit is a new key: the log is read again.
+    # A new commit moves HEAD: it is read from git (alone: see the next test).
     repo.write("b.md", "3")
     three = repo.commit("three", date="2020-04-01T00:00:00+00:00")
     newer = index(repo, cache=cache, git=str(wrapper), trailer_keys=["Policy-Change"])
@@ -792,13 +792,7 @@ def test_new_commits_extend_the_cached_log_as_a_full_scan_reads_it(
     repo.commit("rename with edit", date="2020-02-01T00:00:00-05:00")
     repo.write("gone.md", "g")
     repo.commit("add gone", date="2020-02-15T00:00:00+00:00")
-    calls = tmp_path / "calls.log"
-    wrapper = tmp_path / "git-wrapper.sh"
-    wrapper.write_text(
-        f'#!/bin/sh\nline=$(printf "%s\\037" "$@")\nprintf "%s\\n" "$line" >> "{calls}"\n'
-        f'exec "{GIT}" "$@"\n'
-    )
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    wrapper, calls = _recording_git(tmp_path)
     cache = tmp_path / "doctrees" / "history.pickle"
     keys = ["Policy-Change"]
     index(repo, cache=cache, git=str(wrapper), trailer_keys=keys)

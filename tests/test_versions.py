@@ -649,6 +649,20 @@ def test_shallow_clone_that_cuts_a_changelog_short_warns(
     assert len(document["revisions"]) < 5  # what the clone holds, and said to be partial
 
 
+def _add_terms(history: GitRepo, docname: str, *, material: bool = False) -> None:
+    """Terms at ``docname`` with a changelog of every page, in two commits after the
+    privacy notice's three (the second a material change when ``material``)."""
+    history.write("index.md", f"# Home\n\n```{{toctree}}\nprivacy\n{docname}\n```\n")
+    terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
+             "```{{policy-changelog}}\n:pages: all\n```\n")
+    history.write(f"{docname}.md", terms.format(text="First terms."))
+    history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
+    history.write(f"{docname}.md", terms.format(text="Second terms."))
+    kind = "\nPolicy-Change-Type: material" if material else ""
+    history.commit(f"Terms again\n\nPolicy-Change: Terms changed.{kind}",
+                   date="2025-11-01T10:00:00+00:00")
+
+
 def test_archived_changelogs_are_the_lists_built_node_by_node(
     history: GitRepo, build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -661,14 +675,7 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
 
     from sphinx_policy.versions import changelog
 
-    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nterms\n```\n")
-    terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
-             "```{{policy-changelog}}\n:pages: all\n```\n")
-    history.write("terms.md", terms.format(text="First terms."))
-    history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
-    history.write("terms.md", terms.format(text="Second terms."))
-    history.commit("Terms again\n\nPolicy-Change: Terms changed.\nPolicy-Change-Type: material",
-                   date="2025-11-01T10:00:00+00:00")
+    _add_terms(history, "terms", material=True)
 
     def archived_pages(app) -> dict[str, bytes]:
         out = Path(app.outdir)
@@ -697,14 +704,7 @@ def test_links_in_archived_changelogs_reach_the_versions_they_name(
     """The changelog an archived version carries links to the earlier versions and their
     diffs from where the archived page lives (``<page>/versions/``), for a changelog of
     its own page and one of every page."""
-    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nlegal/terms\n```\n")
-    terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
-             "```{{policy-changelog}}\n:pages: all\n```\n")
-    history.write("legal/terms.md", terms.format(text="First terms."))
-    history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
-    history.write("legal/terms.md", terms.format(text="Second terms."))
-    history.commit("Terms again\n\nPolicy-Change: Terms changed.",
-                   date="2025-11-01T10:00:00+00:00")
+    _add_terms(history, "legal/terms")
     app = build(history, buildername)
     out = Path(app.outdir)
     archived = [p for p in out.rglob("versions/*.html") if "-diff" not in p.name]
