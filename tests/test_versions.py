@@ -697,6 +697,35 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
     assert "· Privacy notice" in text and "[Material change]" in text
 
 
+def test_archive_renders_with_the_heap_frozen_and_hands_it_back(
+    history: GitRepo, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the archived versions and diffs are rendered, what the build made before
+    them is left out of full garbage collections (``gc.freeze``: each full collection
+    walked the whole environment); the site's own pages are written before that, and
+    after the build the heap is handed back, so that a long-lived process
+    (sphinx-autobuild) frees its garbage as before."""
+    import gc
+
+    from gitrepo import pin_git_environment
+
+    assert gc.get_freeze_count() == 0
+    pin_git_environment(monkeypatch, history.env)
+    app = make_app("html", srcdir=history.path)
+    frozen: dict[str, int] = {}
+
+    def record(app, pagename: str, *args) -> None:
+        frozen[pagename] = gc.get_freeze_count()
+
+    app.connect("html-page-context", record)
+    app.build()
+    archived = {name: count for name, count in frozen.items() if "/versions/" in name}
+    assert len(archived) == 6  # three versions, three diffs
+    assert all(count > 0 for count in archived.values()), archived
+    assert frozen["privacy"] == 0 and frozen["index"] == 0
+    assert gc.get_freeze_count() == 0
+
+
 def test_rebased_links_are_those_made_from_the_archived_copys_own_address() -> None:
     """Links are rebased from the page to its archived copy through addresses remembered
     by folder (every version of a page shares one): each is the address Sphinx's
