@@ -685,8 +685,8 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
     shutil.rmtree(history.path / "_build")
     monkeypatch.setattr(
         changelog, "_archived_entry",
-        lambda app, made, upto, record, title, archive_uri, diff_uri: changelog._entry(
-            app, record, title, archive_uri, diff_uri),
+        lambda app, made, upto, page_uri, here, record, title, archive_uri, diff_uri: (
+            changelog._entry(app, record, title, archive_uri, diff_uri)),
     )
     node_by_node = archived_pages(build(history, freshenv=True))
     assert len(made_once) == 10  # privacy: 3 versions and diffs, terms: 2
@@ -695,6 +695,72 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
                         if name.startswith("terms/versions/2025-11") and "-diff" not in name)
     text = made_once[newest_terms].decode()
     assert "· Privacy notice" in text and "[Material change]" in text
+
+
+def test_archive_renders_with_the_heap_frozen_and_hands_it_back(
+    history: GitRepo, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the archived versions and diffs are rendered, what the build made before
+    them is left out of full garbage collections (``gc.freeze``: each full collection
+    walked the whole environment); the site's own pages are written before that, and
+    after the build the heap is handed back, so that a long-lived process
+    (sphinx-autobuild) frees its garbage as before."""
+    import gc
+
+    from gitrepo import pin_git_environment
+
+    assert gc.get_freeze_count() == 0
+    pin_git_environment(monkeypatch, history.env)
+    app = make_app("html", srcdir=history.path)
+    frozen: dict[str, int] = {}
+
+    def record(app, pagename: str, *args) -> None:
+        frozen[pagename] = gc.get_freeze_count()
+
+    app.connect("html-page-context", record)
+    app.build()
+    archived = {name: count for name, count in frozen.items() if "/versions/" in name}
+    assert len(archived) == 6  # three versions, three diffs
+    assert all(count > 0 for count in archived.values()), archived
+    assert frozen["privacy"] == 0 and frozen["index"] == 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_rebased_links_are_those_made_from_the_archived_copys_own_address() -> None:
+    """Links are rebased from the page to its archived copy through addresses remembered
+    by folder (every version of a page shares one): each is the address Sphinx's
+    ``relative_uri`` gives from the archived copy's own address, for links to the copy
+    itself, to pages beside it, above it and elsewhere, with fragments, from pages at the
+    top, in folders, in dirhtml form, and (never made by a builder) absolute ones."""
+    import itertools
+    import posixpath
+
+    from sphinx.util.osutil import relative_uri
+
+    from sphinx_policy.versions.links import rebased_uri
+
+    def expected(uri: str, page_uri: str, archive_uri: str) -> str:
+        if not uri or uri.startswith(("#", "/")) or ":" in uri.split("/", 1)[0]:
+            return uri
+        path, hash_mark, fragment = uri.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
+        target = "" if target == "." else target + ("/" if path.endswith("/") else "")
+        return relative_uri(archive_uri, target) + hash_mark + fragment
+
+    parts = ["", ".", "..", "a", "versions", "p.html", "index.html"]
+    paths = {"/".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)}
+    uris = sorted(paths | {p + "#f" for p in paths} | {"#top", "https://x.org/a", "/abs"})
+    pages = ["p.html", "a/p.html", "a/b/p.html", "p/", "a/p/", "/p.html", "index.html"]
+    archives = [f"{page.removesuffix('.html').rstrip('/')}/versions/2025-01-01-abc.html"
+                for page in pages] + ["a/p/versions/2025-01-01-abc/", "p.html#x", "x.html"]
+    checked = 0
+    for page, archive in itertools.product(pages, archives):
+        # The archive's own address and its folder's among the links.
+        for uri in [*uris, archive, archive.rpartition("/")[0] + "/", archive + "#f"]:
+            assert rebased_uri(uri, page, archive) == expected(uri, page, archive), (
+                uri, page, archive)
+            checked += 1
+    assert checked > 50_000
 
 
 @pytest.mark.parametrize("buildername", ["html", "dirhtml"])

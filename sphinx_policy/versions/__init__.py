@@ -8,7 +8,9 @@ without archives, or a page that is not a policy page, does not import them.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sphinx.environment import CONFIG_OK
@@ -39,8 +41,28 @@ def _archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     forget(app)
     from .archive import collect_pages
 
-    yield from collect_pages(app)
+    with _heap_frozen():
+        yield from collect_pages(app)
     remember(app, digest)
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """While the archive renders: every object made so far (the environment, the
+    site's doctrees, Sphinx's caches) left out of Python's full garbage collections.
+
+    Parsing and writing hundreds of old revisions makes millions of short-lived objects,
+    and each full collection walked the whole heap to find none of them: 13 of them,
+    about 0.18 s each, in a serial build of the benchmark site (2.4 s of the 11 s the
+    archive took). ``gc.freeze`` moves what exists into a generation that is never
+    collected; the archive's own garbage is collected as before, and what was frozen is
+    handed back afterwards (a cycle that became garbage meanwhile is freed then). Nothing
+    the build writes depends on when garbage is collected."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _images_at_revision(app: Sphinx, doctree: nodes.document) -> None:

@@ -272,7 +272,7 @@ class Trees:
             if mode == _SYMLINK_MODE:
                 path.symlink_to(os.fsdecode(blob[2]))
             else:
-                path.write_bytes(blob[2])
+                _write(path, blob[2])
                 if mode == _EXECUTABLE_MODE or was_executable:
                     path.chmod(0o755 if mode == _EXECUTABLE_MODE else 0o644)
 
@@ -295,6 +295,19 @@ def _is_file(mode: bytes) -> bool:
 
 class _MissingObject(Exception):
     """An object of the repository cannot be read (a corrupt or partial clone)."""
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``data`` as the whole content of the file ``path``, written over what it held
+    and then cut to length: the same file as ``write_bytes`` gives. Opening a file that
+    has its blocks on disk with ``O_TRUNC`` can make the file system flush it on close
+    (ext4 does, to protect files replaced by truncation): about 1.5 ms a file on the
+    test machine, where writing over it costs microseconds, and a revision's tree
+    moves about 16 files."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)  # no newline translation
+    with os.fdopen(os.open(path, flags, 0o666), "wb") as file:
+        file.write(data)
+        file.truncate()
 
 
 def _remove(path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -25,7 +24,7 @@ from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
 from ..state.domain import archived_revision, settings, shared, state
-from .links import rebased_uri
+from .links import from_folder, rebased_uri
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
 if TYPE_CHECKING:
@@ -166,6 +165,12 @@ def render(
     uris = _Uris(app, base) if links else None
     # Inside an archived version, each entry's HTML is made once per build (below).
     made = shared(app.env).changelog_entries if upto is not None and uris is not None else None
+    page_uri = here = ""
+    if made is not None and upto is not None:
+        # Where the page is and where its archived copy is: the same for every entry.
+        builder: Any = app.builder
+        page_uri = builder.get_target_uri(upto.docname)
+        here = builder.get_target_uri(upto.archive)
     items = nodes.bullet_list(classes=node["classes"])
     for record in records:
         title = page_title(app.env, record.docname) if many_pages else None
@@ -178,7 +183,8 @@ def render(
         if made is None or upto is None:
             para.extend(_entry(app, record, title, archive_uri, diff_uri))
         else:
-            para += _archived_entry(app, made, upto, record, title, archive_uri, diff_uri)
+            para += _archived_entry(app, made, upto, page_uri, here, record, title,
+                                    archive_uri, diff_uri)
         items += nodes.list_item("", para)
     return items
 
@@ -236,6 +242,8 @@ def _archived_entry(
     app: Sphinx,
     made: dict[Any, tuple[str, str]],
     upto: RevisionRecord,
+    page_uri: str,
+    here: str,
     record: RevisionRecord,
     title: str | None,
     archive_uri: str | None,
@@ -249,10 +257,9 @@ def _archived_entry(
     two links (every other input is the build's: settings, language, date format), so
     its HTML is written once, by the builder's own translator, and put in each list as
     it is. The links are rebased here as ``rebase_links`` rebases the archived page's
-    references (the entry holds none for it to find)."""
+    references (the entry holds none for it to find), from the page at ``page_uri`` to
+    its archived copy at ``here``."""
     builder: Any = app.builder
-    page_uri = builder.get_target_uri(upto.docname)
-    here = builder.get_target_uri(upto.archive)
     if archive_uri is not None:
         archive_uri = rebased_uri(archive_uri, page_uri, here)
     if diff_uri is not None:
@@ -349,7 +356,8 @@ class _Uris:
         # A builder with its own get_relative_uri is asked every time.
         self.plain = type(self.builder).get_relative_uri is Builder.get_relative_uri
         self.base = self.builder.get_target_uri(fromdocname) if self.plain else ""
-        self.folder = self.base.partition("#")[0].rpartition("/")[0]
+        base = self.base.partition("#")[0]
+        self.folder = base[: base.rfind("/") + 1]
 
     def __call__(self, pagename: str) -> str:
         if not self.plain:
@@ -357,14 +365,7 @@ class _Uris:
         target = self.builder.get_target_uri(pagename)
         if target == self.base:
             return relative_uri(self.base, target)
-        return _from_folder(self.folder, target)
-
-
-@lru_cache(maxsize=65536)
-def _from_folder(folder: str, target: str) -> str:
-    """``relative_uri`` from any page of ``folder`` other than ``target`` itself (the
-    name ``\\0`` is never a page's)."""
-    return relative_uri(f"{folder}/\0" if folder else "\0", target)
+        return from_folder(self.folder, target)
 
 
 def _ref(uri: str, text: str) -> nodes.reference:
