@@ -248,8 +248,16 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         env.git_last_updated = {d: (v.timestamp, True) for d, v in dates.items()}  # type: ignore[attr-defined]
         return []
     new: dict[str, PageDate] = {}
+    deps: dict[str, list[str]] = {}
+    again = _to_date_again(app, env, repos, inputs) if dates else None
     for docname in sorted(env.found_docs):
-        new[docname] = date_page(repos, dependencies(app, env, docname))
+        if again is not None and docname not in again and docname in dates:
+            new[docname] = dates[docname]  # no file of it changed: the same date
+            deps[docname] = inputs["deps"][docname]  # type: ignore[index]
+            continue
+        paths = dependencies(app, env, docname)
+        deps[docname] = [str(p) for p in paths]
+        new[docname] = date_page(repos, paths)
     if repos.failure is not None and not any(repos.indexes.values()):
         warn(
             Subtype.GIT,
@@ -267,6 +275,11 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     inputs.clear()
     if repos.failure is None:
         inputs.update(_inputs(app, env, repos))
+        inputs["deps"] = deps
+        inputs["heads"] = {
+            str(root): [index.head, index.settled, sorted(index.head_paths)]
+            for root, index in repos.indexes.items() if index is not None
+        }
     # sphinx-sitemap reads this attribute (the one sphinx-last-updated-by-git fills):
     # (timestamp or None, show source link), for every page.
     last_updated = {d: (v.timestamp, True) for d, v in new.items()}
@@ -311,7 +324,50 @@ def _inputs_unchanged(
         if index is None or _index_state(index) != known:
             return False
     now = _inputs(app, env, repos)
-    return now == previous and repos.failure is None
+    same = all(previous.get(key) == value for key, value in now.items())
+    return same and repos.failure is None
+
+
+def _to_date_again(
+    app: Sphinx, env: BuildEnvironment, repos: Repositories, previous: dict[str, object]
+) -> set[str] | None:
+    """The documents to date again after new commits, when the rest of the last build's
+    dates still hold; None: date them all.
+
+    They hold when the documents, the settings and each repository's status, exclusions,
+    ignored revisions and shallow boundary are the same, and each repository's HEAD of
+    the last build is on the first-parent chain of its HEAD now. A date is then made from
+    the same histories unless a new commit changed (added, modified, deleted or renamed)
+    one of the document's files, or a file came into or left HEAD: those documents, the
+    documents read by this build (their files may have changed) and the new ones are
+    dated again, each from scratch.
+    """
+    read = shared(env).read_docs
+    deps, heads = previous.get("deps"), previous.get("heads")
+    if read is None or not isinstance(deps, dict) or not isinstance(heads, dict) or not heads:
+        return None
+    now = _inputs(app, env, repos)
+    if previous.get("docs") != now["docs"] or previous.get("settings") != now["settings"]:
+        return None
+    touched: set[str] = set()
+    for root, (head, settled, head_paths) in heads.items():
+        index = repos.index_of(Path(root))
+        if index is None or index.settled is None or index.settled != settled or not head:
+            return None
+        changed = index.touched_since(head)
+        if changed is None:
+            return None
+        changed |= index.head_paths.symmetric_difference(head_paths)
+        real_root = os.path.realpath(index.root)
+        touched.update(os.path.join(real_root, rel) for rel in changed)
+    if repos.failure is not None:
+        return None
+    again = set(read)
+    for docname in env.found_docs:
+        paths = deps.get(docname)
+        if paths is None or any(p in touched for p in paths):
+            again.add(docname)
+    return again
 
 
 def _report_unknown(docname: str, date: PageDate) -> None:
