@@ -575,6 +575,11 @@ def test_rebuild_after_commits_dates_as_a_fresh_build(
     monkeypatch.setattr(module, "date_page", counting)
     site.write("plain.md", OTHER.format(n="plain"))
     site.write("notes.txt", "not a page\n")
+    # A page that is a symbolic link: pointing it elsewhere changes the file its date
+    # comes from, and touches only the link.
+    site.write("parts/a.md", "# Linked\n\nText A.\n")
+    site.write("parts/b.md", "# Linked\n\nText B.\n")
+    (site.path / "linked.md").symlink_to("parts/a.md")
     site.commit("more", date="2020-02-02T00:00:00+00:00")
     build(site)
     fresh_builds = 0
@@ -598,7 +603,7 @@ def test_rebuild_after_commits_dates_as_a_fresh_build(
         count = len(dated)
         fresh_builds += 1
         copy = tmp_path / f"fresh-{fresh_builds}"
-        shutil.copytree(site.path, copy, ignore=shutil.ignore_patterns("_build"))
+        shutil.copytree(site.path, copy, symlinks=True, ignore=shutil.ignore_patterns("_build"))
         fresh = make_app("html", srcdir=copy)
         fresh.build()
         theirs = module.page_dates(fresh.env)
@@ -637,6 +642,13 @@ def test_rebuild_after_commits_dates_as_a_fresh_build(
     site.write("parts/snippet.md", "Shared text v2.\n")
     site.commit("re-add the include", date="2021-07-01T00:00:00+00:00")
     check("included file re-added", partial=True)
+    site.write("parts/a.md", "# Linked\n\nText A, edited.\n")
+    site.commit("edit the linked file", date="2021-07-02T00:00:00+00:00")
+    check("file behind a link edited", partial=True)
+    (site.path / "linked.md").unlink()
+    (site.path / "linked.md").symlink_to("parts/b.md")
+    site.commit("point the link elsewhere", date="2021-07-03T00:00:00+00:00")
+    check("link pointed at another file", partial=False)
     site.write("other.md", OTHER.format(n="edited, not committed"))
     check("work tree changed", partial=False)
     site.write("plain.md", OTHER.format(n="plain, third"))

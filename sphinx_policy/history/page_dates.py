@@ -136,6 +136,11 @@ class Repositories:
 
 def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]:
     """The files whose changes are revisions of ``docname``: the source first."""
+    return list(dict.fromkeys(p.resolve() for p in _dependency_paths(app, env, docname)))
+
+
+def _dependency_paths(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]:
+    """:func:`dependencies`, before symbolic links are resolved."""
     srcdir = Path(env.srcdir)
     paths = [Path(env.doc2path(docname))]
     paths += [srcdir / rel for rel in sorted(state(env, "includes").get(docname, ()))]
@@ -150,7 +155,25 @@ def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]
                 continue
             if any(fnmatch.fnmatchcase(rel, p) for p in patterns):
                 paths.append(full)
-    return list(dict.fromkeys(p.resolve() for p in paths))
+    return paths
+
+
+def _kept_dependencies(env: BuildEnvironment, raw: list[Path],
+                       resolved: list[Path]) -> list[str] | None:
+    """What the next build compares with the files its new commits touched: the resolved
+    paths, or None (the page is dated again by every build that dates any) when one is
+    reached through a symbolic link below the source folder: a commit that points the
+    link elsewhere touches the link, not the file the path resolves to."""
+    srcdir = os.path.abspath(env.srcdir)
+    real = os.path.realpath(srcdir)
+    for path in raw:
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute, srcdir)
+        if rel.startswith(os.pardir) or os.path.realpath(absolute) != os.path.normpath(
+            os.path.join(real, rel)
+        ):
+            return None
+    return [str(p) for p in resolved]
 
 
 def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
@@ -248,15 +271,16 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         env.git_last_updated = {d: (v.timestamp, True) for d, v in dates.items()}  # type: ignore[attr-defined]
         return []
     new: dict[str, PageDate] = {}
-    deps: dict[str, list[str]] = {}
+    deps: dict[str, list[str] | None] = {}
     again = _to_date_again(app, env, repos, inputs) if dates else None
     for docname in sorted(env.found_docs):
         if again is not None and docname not in again and docname in dates:
             new[docname] = dates[docname]  # no file of it changed: the same date
             deps[docname] = inputs["deps"][docname]  # type: ignore[index]
             continue
-        paths = dependencies(app, env, docname)
-        deps[docname] = [str(p) for p in paths]
+        raw = _dependency_paths(app, env, docname)
+        paths = list(dict.fromkeys(p.resolve() for p in raw))
+        deps[docname] = _kept_dependencies(env, raw, paths)
         new[docname] = date_page(repos, paths)
     if repos.failure is not None and not any(repos.indexes.values()):
         warn(
@@ -276,6 +300,7 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if repos.failure is None:
         inputs.update(_inputs(app, env, repos))
         inputs["deps"] = deps
+        inputs["srcdir"] = os.path.realpath(env.srcdir)
         inputs["heads"] = {
             str(root): [index.head, index.settled, sorted(index.head_paths)]
             for root, index in repos.indexes.items() if index is not None
@@ -339,15 +364,17 @@ def _to_date_again(
     the last build is on the first-parent chain of its HEAD now. A date is then made from
     the same histories unless a new commit changed (added, modified, deleted or renamed)
     one of the document's files, or a file came into or left HEAD: those documents, the
-    documents read by this build (their files may have changed) and the new ones are
-    dated again, each from scratch.
+    documents read by this build (their files may have changed), the new ones and those
+    that reach a file through a symbolic link are dated again, each from scratch; a new
+    commit that touches a symbolic link dates every page again.
     """
     read = shared(env).read_docs
     deps, heads = previous.get("deps"), previous.get("heads")
     if read is None or not isinstance(deps, dict) or not isinstance(heads, dict) or not heads:
         return None
     now = _inputs(app, env, repos)
-    if previous.get("docs") != now["docs"] or previous.get("settings") != now["settings"]:
+    if (previous.get("docs") != now["docs"] or previous.get("settings") != now["settings"]
+            or previous.get("srcdir") != os.path.realpath(env.srcdir)):
         return None
     touched: set[str] = set()
     for root, (head, settled, head_paths) in heads.items():
@@ -359,12 +386,17 @@ def _to_date_again(
             return None
         changed |= index.head_paths.symmetric_difference(head_paths)
         real_root = os.path.realpath(index.root)
-        touched.update(os.path.join(real_root, rel) for rel in changed)
+        paths = [os.path.join(real_root, rel) for rel in changed]
+        if any(os.path.islink(path) for path in paths):
+            # A link that now points elsewhere: which pages read through it is not known
+            # (the paths kept are resolved ones, and Sphinx's may be too).
+            return None
+        touched.update(paths)
     if repos.failure is not None:
         return None
     again = set(read)
     for docname in env.found_docs:
-        paths = deps.get(docname)
+        paths = deps.get(docname)  # None: not dated before, or through a link
         if paths is None or any(p in touched for p in paths):
             again.add(docname)
     return again
