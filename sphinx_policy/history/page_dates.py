@@ -386,12 +386,12 @@ def _to_date_again(
             return None
         changed |= index.head_paths.symmetric_difference(head_paths)
         real_root = os.path.realpath(index.root)
-        paths = [os.path.join(real_root, rel) for rel in changed]
-        if any(os.path.islink(path) for path in paths):
+        changed_paths = [os.path.join(real_root, rel) for rel in changed]
+        if any(os.path.islink(path) for path in changed_paths):
             # A link that now points elsewhere: which pages read through it is not known
             # (the paths kept are resolved ones, and Sphinx's may be too).
             return None
-        touched.update(paths)
+        touched.update(changed_paths)
     if repos.failure is not None:
         return None
     again = set(read)
