@@ -551,3 +551,111 @@ def test_git_dirs_with_dubious_ownership_env(site: GitRepo, build, monkeypatch) 
     assert modified(app) is None
     text = warnings(app)
     assert "[policy.git]" in text and "safe.directory" in text
+
+
+@pytest.mark.parametrize("keep_mtimes", [False, True])
+def test_rebuild_after_commits_dates_as_a_fresh_build(
+    site: GitRepo, build, make_app, tmp_path: Path, monkeypatch, keep_mtimes: bool
+) -> None:
+    """After new commits (the status of the work tree unchanged), a rebuild dates again
+    only the pages whose files the commits touched: every page's date must be the one a
+    fresh build of the same commit gives, through edits, data files, includes, renames,
+    merges, a deleted and re-added file and an edit left uncommitted. With
+    ``keep_mtimes`` the files keep their modification times (as a copy that preserves
+    them would), so Sphinx reads no page again and only the commits say what changed."""
+    from sphinx_policy.history import page_dates as module
+
+    dated: list[int] = []
+    real_date_page = module.date_page
+
+    def counting(repos, paths):  # type: ignore[no-untyped-def]
+        dated.append(1)
+        return real_date_page(repos, paths)
+
+    monkeypatch.setattr(module, "date_page", counting)
+    site.write("plain.md", OTHER.format(n="plain"))
+    site.write("notes.txt", "not a page\n")
+    # A page that is a symbolic link: pointing it elsewhere changes the file its date
+    # comes from, and touches only the link.
+    site.write("parts/a.md", "# Linked\n\nText A.\n")
+    site.write("parts/b.md", "# Linked\n\nText B.\n")
+    (site.path / "linked.md").symlink_to("parts/a.md")
+    site.commit("more", date="2020-02-02T00:00:00+00:00")
+    build(site)
+    fresh_builds = 0
+
+    def mtimes() -> dict[Path, int]:
+        return {p: p.stat().st_mtime_ns for p in site.path.rglob("*")
+                if p.is_file() and ".git" not in p.parts and "_build" not in p.parts}
+
+    times = mtimes()
+
+    def check(step: str, *, partial: bool) -> None:
+        nonlocal fresh_builds, times
+        if keep_mtimes:
+            for path, ns in times.items():
+                if path.is_file():
+                    os.utime(path, ns=(ns, ns))
+        dated.clear()
+        app = make_app("html", srcdir=site.path)
+        app.build()
+        mine = module.page_dates(app.env)
+        count = len(dated)
+        fresh_builds += 1
+        copy = tmp_path / f"fresh-{fresh_builds}"
+        shutil.copytree(site.path, copy, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+        fresh = make_app("html", srcdir=copy)
+        fresh.build()
+        theirs = module.page_dates(fresh.env)
+        assert {d: v[:4] for d, v in mine.items()} == {d: v[:4] for d, v in theirs.items()}, step
+        for page in mine:
+            assert modified(app, page) == modified(fresh, page), (step, page)
+        if partial:
+            assert count < len(mine), step  # the shortcut was taken
+        else:
+            assert count == len(mine), step
+        times = mtimes()
+
+    site.write("other.md", OTHER.format(n=2))
+    site.commit("edit other", date="2021-01-01T00:00:00+00:00")
+    check("page edited", partial=True)
+    site.write("_data/cookies.yaml", COOKIES.format(expiry="P2Y"))
+    site.commit("data", date="2021-02-01T00:00:00+00:00")
+    check("data file edited", partial=True)
+    site.write("parts/snippet.md", "Shared text v2.\n")
+    site.commit("include", date="2021-03-01T00:00:00+00:00")
+    check("included file edited", partial=True)
+    site.mv("notes.txt", "parts/notes.txt")
+    site.commit("pure rename", date="2021-04-01T00:00:00+00:00")
+    check("a file renamed", partial=True)
+    site.run("checkout", "-q", "-b", "side", "HEAD~1")
+    site.write("parts/snippet.md", "Shared text v3, from a side branch.\n")
+    site.commit("side edit", date="2021-05-01T00:00:00+00:00")
+    site.checkout("main" if "main" in site.run("branch") else "master")
+    site.write("plain.md", OTHER.format(n="plain, edited"))
+    site.commit("main edit", date="2021-05-02T00:00:00+00:00")
+    site.merge("side", date="2021-05-03T00:00:00+00:00")
+    check("merge", partial=True)
+    site.rm("parts/snippet.md")
+    site.commit("delete the include", date="2021-06-01T00:00:00+00:00")
+    check("included file deleted", partial=True)
+    site.write("parts/snippet.md", "Shared text v2.\n")
+    site.commit("re-add the include", date="2021-07-01T00:00:00+00:00")
+    check("included file re-added", partial=True)
+    site.write("parts/a.md", "# Linked\n\nText A, edited.\n")
+    site.commit("edit the linked file", date="2021-07-02T00:00:00+00:00")
+    check("file behind a link edited", partial=True)
+    (site.path / "linked.md").unlink()
+    (site.path / "linked.md").symlink_to("parts/b.md")
+    site.commit("point the link elsewhere", date="2021-07-03T00:00:00+00:00")
+    check("link pointed at another file", partial=False)
+    site.write("other.md", OTHER.format(n="edited, not committed"))
+    check("work tree changed", partial=False)
+    site.write("plain.md", OTHER.format(n="plain, third"))
+    site.commit("commit beside an uncommitted edit", date="2021-08-01T00:00:00+00:00",
+                add_all=False, allow_empty=True)
+    site.run("add", "plain.md")
+    site.run("commit", "-q", "-m", "plain", env=site._dates("2021-08-02T00:00:00+00:00", None))
+    check("commit with the work tree still changed", partial=True)
+    site.run("reset", "-q", "--hard", "HEAD~3")
+    check("history rewritten", partial=False)

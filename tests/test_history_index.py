@@ -1055,3 +1055,36 @@ def test_one_timestamp_form_everywhere(moment: dt.datetime, written: str) -> Non
     """Pages, the manifest and the feed write one RFC 3339 form, on every Python."""
     assert rfc3339(moment) == written
     assert dt.datetime.fromisoformat(written) == moment
+
+
+def test_touched_since_and_settled_state(repo: GitRepo, tmp_path: Path) -> None:
+    """The paths the commits after a chain commit changed: edits, additions, deletions,
+    both names of a rename (a pure one too) and what a merge brought in; None for a
+    commit not on the chain. The settled state leaves HEAD out and follows the status."""
+    repo.write("a.md", "a")
+    repo.write("b.md", "b")
+    repo.write("c.md", "c")
+    repo.write("d.md", "d")
+    repo.write("keep.md", "keep")
+    base = repo.commit("base", date="2020-01-01T00:00:00+00:00")
+    before = index(repo, cache=tmp_path / "cache.pickle")
+    assert before.touched_since(base) == frozenset()
+    repo.write("a.md", "a2")
+    repo.rm("b.md")
+    repo.mv("c.md", "moved/c.md")  # pure rename
+    repo.commit("changes", date="2020-02-01T00:00:00+00:00")
+    repo.branch("side")
+    repo.checkout("side")
+    repo.write("e.md", "e")
+    repo.commit("side", date="2020-03-01T00:00:00+00:00")
+    repo.checkout("main" if "main" in repo.run("branch") else "master")
+    repo.merge("side", date="2020-04-01T00:00:00+00:00")
+    after = index(repo, cache=tmp_path / "cache.pickle")  # the cached log, extended
+    assert after.touched_since(base) == {"a.md", "b.md", "c.md", "moved/c.md", "e.md"}
+    assert after.touched_since(repo.rev("HEAD^")) == {"e.md"}  # the merge, first parent
+    assert after.touched_since(repo.head()) == frozenset()
+    assert after.touched_since("0" * 40) is None
+    assert index(repo).touched_since(base) == after.touched_since(base)  # a full scan
+    assert after.settled == before.settled and after.fingerprint != before.fingerprint
+    repo.write("keep.md", "edited, not committed")
+    assert index(repo).settled != after.settled

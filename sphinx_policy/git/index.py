@@ -90,6 +90,7 @@ class HistoryIndex:
         warnings: tuple[str, ...] = (),
         git: str = "git",
         env: Mapping[str, str] | None = None,
+        settled: str | None = None,
     ) -> None:
         self.root = root
         self.head = head
@@ -104,6 +105,10 @@ class HistoryIndex:
         self._worktree = worktree
         self._exclude = exclude
         self._fingerprint = fingerprint
+        #: Like the fingerprint, without HEAD: the work-tree status, the exclusions, the
+        #: ignored revisions and the shallow boundary (None: not known).
+        self.settled = settled
+        self._real_root: str | None = None
         self._git = git
         self._env = dict(env) if env is not None else None
         self._cache: dict[str, FileHistory] = {}
@@ -131,8 +136,10 @@ class HistoryIndex:
         """``path`` (absolute, or relative to the current directory) relative to
         :attr:`root`, or ``None`` when it lies outside."""
         absolute = Path(os.path.realpath(path))
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
         try:
-            return normalize_path(absolute.relative_to(os.path.realpath(self.root)))
+            return normalize_path(absolute.relative_to(self._real_root))
         except ValueError:
             return None
 
@@ -251,6 +258,20 @@ class HistoryIndex:
         date than its parent (clock skew, rebases), but it is still the newer change.
         """
         return self._position[sha]
+
+    def touched_since(self, sha: str) -> frozenset[str] | None:
+        """The paths that chain commits newer than ``sha`` changed (added, modified,
+        deleted, renamed from or to), or None when ``sha`` is not on the chain."""
+        position = self._position.get(sha)
+        if position is None:
+            return None
+        touched = {path for path, record in self._records.items()
+                   if record.commits and record.commits[0] < position}
+        for path, record in self._records.items():
+            for index, old in record.renames or ():
+                if index < position:  # pure renames are no revisions: both names
+                    touched.update((path, old))
+        return frozenset(touched)
 
     def commits_on_chain(self) -> Sequence[Commit]:
         """The first-parent chain of HEAD, newest first (down to a shallow boundary)."""
@@ -485,6 +506,10 @@ def build_index(
     for part in (head or "", ignored.key(), "\x1f".join(patterns)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(status_raw)
+    settled = hashlib.sha256()
+    for part in (ignored.key(), "\x1f".join(patterns), repr((shallow_flag, sorted(boundary)))):
+        settled.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    settled.update(status_raw)
     return HistoryIndex(
         root=toplevel,
         head=head,
@@ -496,6 +521,7 @@ def build_index(
         worktree=parse_status(status_raw),
         exclude=patterns,
         fingerprint=digest.hexdigest(),
+        settled=settled.hexdigest(),
         warnings=warnings,
         git=git,
         env=env,

@@ -136,6 +136,11 @@ class Repositories:
 
 def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]:
     """The files whose changes are revisions of ``docname``: the source first."""
+    return list(dict.fromkeys(p.resolve() for p in _dependency_paths(app, env, docname)))
+
+
+def _dependency_paths(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]:
+    """:func:`dependencies`, before symbolic links are resolved."""
     srcdir = Path(env.srcdir)
     paths = [Path(env.doc2path(docname))]
     paths += [srcdir / rel for rel in sorted(state(env, "includes").get(docname, ()))]
@@ -150,7 +155,25 @@ def dependencies(app: Sphinx, env: BuildEnvironment, docname: str) -> list[Path]
                 continue
             if any(fnmatch.fnmatchcase(rel, p) for p in patterns):
                 paths.append(full)
-    return list(dict.fromkeys(p.resolve() for p in paths))
+    return paths
+
+
+def _kept_dependencies(env: BuildEnvironment, raw: list[Path],
+                       resolved: list[Path]) -> list[str] | None:
+    """What the next build compares with the files its new commits touched: the resolved
+    paths, or None (the page is dated again by every build that dates any) when one is
+    reached through a symbolic link below the source folder: a commit that points the
+    link elsewhere touches the link, not the file the path resolves to."""
+    srcdir = os.path.abspath(env.srcdir)
+    real = os.path.realpath(srcdir)
+    for path in raw:
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute, srcdir)
+        if rel.startswith(os.pardir) or os.path.realpath(absolute) != os.path.normpath(
+            os.path.join(real, rel)
+        ):
+            return None
+    return [str(p) for p in resolved]
 
 
 def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
@@ -248,8 +271,17 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         env.git_last_updated = {d: (v.timestamp, True) for d, v in dates.items()}  # type: ignore[attr-defined]
         return []
     new: dict[str, PageDate] = {}
+    deps: dict[str, list[str] | None] = {}
+    again = _to_date_again(app, env, repos, inputs) if dates else None
     for docname in sorted(env.found_docs):
-        new[docname] = date_page(repos, dependencies(app, env, docname))
+        if again is not None and docname not in again and docname in dates:
+            new[docname] = dates[docname]  # no file of it changed: the same date
+            deps[docname] = inputs["deps"][docname]  # type: ignore[index]
+            continue
+        raw = _dependency_paths(app, env, docname)
+        paths = list(dict.fromkeys(p.resolve() for p in raw))
+        deps[docname] = _kept_dependencies(env, raw, paths)
+        new[docname] = date_page(repos, paths)
     if repos.failure is not None and not any(repos.indexes.values()):
         warn(
             Subtype.GIT,
@@ -267,6 +299,12 @@ def refresh_dates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     inputs.clear()
     if repos.failure is None:
         inputs.update(_inputs(app, env, repos))
+        inputs["deps"] = deps
+        inputs["srcdir"] = os.path.realpath(env.srcdir)
+        inputs["heads"] = {
+            str(root): [index.head, index.settled, sorted(index.head_paths)]
+            for root, index in repos.indexes.items() if index is not None
+        }
     # sphinx-sitemap reads this attribute (the one sphinx-last-updated-by-git fills):
     # (timestamp or None, show source link), for every page.
     last_updated = {d: (v.timestamp, True) for d, v in new.items()}
@@ -311,7 +349,57 @@ def _inputs_unchanged(
         if index is None or _index_state(index) != known:
             return False
     now = _inputs(app, env, repos)
-    return now == previous and repos.failure is None
+    same = all(previous.get(key) == value for key, value in now.items())
+    return same and repos.failure is None
+
+
+def _to_date_again(
+    app: Sphinx, env: BuildEnvironment, repos: Repositories, previous: dict[str, object]
+) -> set[str] | None:
+    """The documents to date again after new commits, when the rest of the last build's
+    dates still hold; None: date them all.
+
+    They hold when the documents, the settings and each repository's status, exclusions,
+    ignored revisions and shallow boundary are the same, and each repository's HEAD of
+    the last build is on the first-parent chain of its HEAD now. A date is then made from
+    the same histories unless a new commit changed (added, modified, deleted or renamed)
+    one of the document's files, or a file came into or left HEAD: those documents, the
+    documents read by this build (their files may have changed), the new ones and those
+    that reach a file through a symbolic link are dated again, each from scratch; a new
+    commit that touches a symbolic link dates every page again.
+    """
+    read = shared(env).read_docs
+    deps, heads = previous.get("deps"), previous.get("heads")
+    if read is None or not isinstance(deps, dict) or not isinstance(heads, dict) or not heads:
+        return None
+    now = _inputs(app, env, repos)
+    if (previous.get("docs") != now["docs"] or previous.get("settings") != now["settings"]
+            or previous.get("srcdir") != os.path.realpath(env.srcdir)):
+        return None
+    touched: set[str] = set()
+    for root, (head, settled, head_paths) in heads.items():
+        index = repos.index_of(Path(root))
+        if index is None or index.settled is None or index.settled != settled or not head:
+            return None
+        changed = index.touched_since(head)
+        if changed is None:
+            return None
+        changed |= index.head_paths.symmetric_difference(head_paths)
+        real_root = os.path.realpath(index.root)
+        changed_paths = [os.path.join(real_root, rel) for rel in changed]
+        if any(os.path.islink(path) for path in changed_paths):
+            # A link that now points elsewhere: which pages read through it is not known
+            # (the paths kept are resolved ones, and Sphinx's may be too).
+            return None
+        touched.update(changed_paths)
+    if repos.failure is not None:
+        return None
+    again = set(read)
+    for docname in env.found_docs:
+        paths = deps.get(docname)  # None: not dated before, or through a link
+        if paths is None or any(p in touched for p in paths):
+            again.add(docname)
+    return again
 
 
 def _report_unknown(docname: str, date: PageDate) -> None:

@@ -84,14 +84,16 @@ def _path(app: Sphinx) -> Path:
 def _outputs(app: Sphinx) -> list[str]:
     """The files of the output folder the archive writes (those that exist now)."""
     builder: Any = app.builder
-    names = [builder.get_outfilename(r.archive) for rs in all_revisions(app.env).values()
-             for r in rs]
-    names += [builder.get_outfilename(r.diff) for rs in all_revisions(app.env).values()
-              for r in rs]
+    archives = [r.archive for rs in all_revisions(app.env).values() for r in rs]
+    names = [builder.get_outfilename(a) for a in archives]
+    names += [builder.get_outfilename(f"{a}-diff") for a in archives]  # RevisionRecord.diff
     names += [str(Path(app.outdir) / n) for n in ("policy-versions.json",
                                                    "policy-changes.atom")]
     outdir = str(app.outdir)
-    return [os.path.relpath(n, outdir) for n in names if os.path.isfile(n)]
+    prefix = os.path.join(outdir, "")
+    return [n[len(prefix):] if n.startswith(prefix) and os.sep == "/"
+            else os.path.relpath(n, outdir)
+            for n in map(str, names) if os.path.isfile(n)]
 
 
 def unchanged(app: Sphinx, digest: str) -> bool:
