@@ -84,9 +84,9 @@ def _path(app: Sphinx) -> Path:
 def _outputs(app: Sphinx) -> list[str]:
     """The files of the output folder the archive writes (those that exist now)."""
     builder: Any = app.builder
-    archives = [r.archive for rs in all_revisions(app.env).values() for r in rs]
-    names = [builder.get_outfilename(a) for a in archives]
-    names += [builder.get_outfilename(f"{a}-diff") for a in archives]  # RevisionRecord.diff
+    records = [r for rs in all_revisions(app.env).values() for r in rs]
+    names = [builder.get_outfilename(r.archive) for r in records]
+    names += [builder.get_outfilename(r.diff) for r in records]
     names += [str(Path(app.outdir) / n) for n in ("policy-versions.json",
                                                    "policy-changes.atom")]
     outdir = str(app.outdir)
