@@ -10,6 +10,7 @@ other module of the package).
 from __future__ import annotations
 
 import copy
+import inspect
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -17,11 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import rst
 from sphinx.util.docutils import sphinx_domains
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 
 def parse_source(app: Sphinx, content: str, filename: Path, filetype: str) -> nodes.document:
@@ -186,3 +190,19 @@ def lazy_role(load: Callable[[], Callable[..., Any]]) -> Callable[..., Any]:
         return real[0](*args, **kwargs)
 
     return role
+
+
+# Sphinx 9 added ``tags`` to global_toctree_for_doc (required from Sphinx 11, a warning
+# when left out); Sphinx 8.2 has no such parameter.
+_TOCTREE_TAKES_TAGS = "tags" in inspect.signature(global_toctree_for_doc).parameters
+
+
+def global_toctree(
+    env: BuildEnvironment, docname: str, builder: Builder, **kwargs: Any
+) -> nodes.Element | None:
+    """The site's table of contents as seen from ``docname``, made as the HTML builder's
+    own ``toctree()`` makes it (with the builder's tags where Sphinx takes them)."""
+    if _TOCTREE_TAKES_TAGS:
+        kwargs["tags"] = builder.tags
+    node: nodes.Element | None = global_toctree_for_doc(env, docname, builder, **kwargs)
+    return node

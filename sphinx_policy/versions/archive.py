@@ -48,12 +48,11 @@ from docutils.io import StringOutput
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.environment import CONFIG_OK
-from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype
 from sphinx.util.osutil import relative_uri
 
-from ..compat import parse_source, settings_made_once
+from ..compat import global_toctree, parse_source, settings_made_once
 from ..diagnostics import Subtype, logger, warn
 from ..directives.in_force import build_date
 from ..git.blobs import BlobReader, tree_entries
@@ -663,9 +662,7 @@ class _Navigation:
                 kwargs.setdefault("includehidden", False)
                 if kwargs.get("maxdepth") == "":
                     kwargs.pop("maxdepth")
-                node = global_toctree_for_doc(
-                    self.app.env, pagename, builder, collapse=collapse, **kwargs
-                )
+                node = global_toctree(self.app.env, pagename, builder, collapse=collapse, **kwargs)
                 html = self.rendered[key] = builder.render_partial(node)["fragment"]
             return html
 
