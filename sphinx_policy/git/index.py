@@ -134,8 +134,11 @@ class HistoryIndex:
 
     def relpath(self, path: Path | str) -> str | None:
         """``path`` (absolute, or relative to the current directory) relative to
-        :attr:`root`, or ``None`` when it lies outside."""
-        absolute = Path(os.path.realpath(path))
+        :attr:`root`, or ``None`` when it lies outside. The folders on the way are
+        resolved; a symbolic link ``path`` names is the link itself (a file of its own
+        to git), not the file it points to."""
+        folder, name = os.path.split(os.path.abspath(path))
+        absolute = Path(os.path.realpath(folder), name)
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
         try:
