@@ -187,11 +187,13 @@ def markdown(results: dict[str, Any], svg_path: str | None) -> str:
     lines = [START, ""]
     lines.append("Produced by:")
     lines += ["", "```console", f"$ {results['command']}", "```", ""]
+    rounds = results.get("rebuild_rounds", 1)
+    each_rebuild = f" ({rounds} rounds of every rebuild in each)" if rounds > 1 else ""
     lines.append(
         f"Run of {results.get('date', 'unknown date')}, {results['repeat']} repeats of every "
-        f"build and {results['index_repeat']} of every index measurement; figures are "
-        f"medians, ratios are medians of ratios paired within a repeat; "
-        f"{results['seconds']:.0f} s in all."
+        f"build{each_rebuild} and {results['index_repeat']} of every index measurement; "
+        f"figures are medians, ratios are medians of ratios paired within a repeat (and "
+        f"round); {results['seconds']:.0f} s in all."
     )
     lines.append("")
     lines.append("Machine:")

@@ -73,7 +73,7 @@ from .effective import (
 from .links import rebased_uri
 from .parallel import commit_runs, parallel_processes, run_in_processes
 from .publish import write_feed, write_manifest
-from .published import config_hash
+from .published import OutputFiles, config_hash
 from .records import ARCHIVE_BUILDERS, RevisionRecord, all_revisions, revisions_of
 from .textdiff import Block, DiffLabels, blocks_from_doctree, render_diff_html, text_sha256
 
@@ -104,6 +104,7 @@ class ArchiveCache:
     def __init__(self, app: Sphinx) -> None:
         self.path = Path(app.doctreedir) / f"policy-archives-{app.builder.name}.json"
         self.outdir = Path(app.outdir)
+        self.files = OutputFiles()  # as the build found them
         self.pages: dict[str, dict[str, Any]] = {}
         # Sphinx's own config_status is reset once reading is over, so the cache keeps a
         # hash of the settings that shape a page (language, date format, theme, policy_*).
@@ -130,7 +131,7 @@ class ArchiveCache:
             return None
         uri = app.builder.get_target_uri(pagename).split("#")[0]
         output = self.outdir / (uri + "index.html" if uri.endswith("/") or not uri else uri)
-        return entry if output.is_file() else None
+        return entry if self.files.exists(str(output)) else None
 
     def save(self) -> None:
         if self.pages == self.loaded:

@@ -77,6 +77,30 @@ def inputs_digest(app: Sphinx) -> str:
     return hashlib.sha256(pickle.dumps(data, protocol=4)).hexdigest()
 
 
+class OutputFiles:
+    """Which files exist in the output folder, each folder listed once.
+
+    The archive asks about every archived version and diff page on every build, hundreds
+    of files in a few folders (one per page): listing a folder costs about what asking
+    about one file does. A folder is listed when first asked about, so a file written
+    after that is not seen; ask a new instance after writing."""
+
+    def __init__(self) -> None:
+        self._listed: dict[str, frozenset[str]] = {}
+
+    def exists(self, path: str) -> bool:
+        folder, name = os.path.split(path)
+        names = self._listed.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder or ".") as entries:
+                    names = frozenset(e.name for e in entries if e.is_file())
+            except OSError:
+                names = frozenset()
+            self._listed[folder] = names
+        return name in names
+
+
 def _path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / FILENAME.format(builder=app.builder.name)
 
@@ -91,9 +115,10 @@ def _outputs(app: Sphinx) -> list[str]:
                                                    "policy-changes.atom")]
     outdir = str(app.outdir)
     prefix = os.path.join(outdir, "")
+    files = OutputFiles()
     return [n[len(prefix):] if n.startswith(prefix) and os.sep == "/"
             else os.path.relpath(n, outdir)
-            for n in map(str, names) if os.path.isfile(n)]
+            for n in map(str, names) if files.exists(n)]
 
 
 def unchanged(app: Sphinx, digest: str) -> bool:
@@ -107,8 +132,9 @@ def unchanged(app: Sphinx, digest: str) -> bool:
         return False
     outdir = str(app.outdir)
     files = saved.get("files")
-    return isinstance(files, list) and all(os.path.isfile(os.path.join(outdir, f))
-                                           for f in files)
+    found = OutputFiles()
+    return isinstance(files, list) and all(
+        isinstance(f, str) and found.exists(os.path.join(outdir, f)) for f in files)
 
 
 def remember(app: Sphinx, digest: str) -> None:
