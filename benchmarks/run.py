@@ -1,6 +1,6 @@
 """Benchmark runner: sphinx-policy against plain Sphinx + MyST and sphinx-last-updated-by-git.
 
-One command reproduces the published results (about ten minutes on two cores)::
+One command reproduces the published results (about twenty minutes on two cores)::
 
     python -m benchmarks.run --full
 
@@ -38,7 +38,12 @@ each build read (``env-before-read-docs``) and which pages it wrote.
 Scenarios (each repeat runs them for every configuration, configurations interleaved
 and rotated from one repeat to the next): ``full`` (fresh output folder), ``nochange``
 (the same command again), ``one-page`` (after a commit that edits one policy page) and
-``data-file`` (after a commit that edits a data file read by three pages).
+``data-file`` (after a commit that edits a data file read by three pages). A rebuild is
+measured in several rounds per repeat (``Profile.rebuild_rounds``), each configuration's
+output folder copied before the first round and put back before each later one, so that
+every round measures the same rebuild. Ratios are paired within a repeat and round, and
+each time budget shows the spread of its pairs: on a shared virtual machine the same
+work can take a fifth longer from one second to the next.
 
 The history index is timed on its own in a child process
 (:mod:`benchmarks.index_child`) against the floor, a bare
