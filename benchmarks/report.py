@@ -101,6 +101,22 @@ SCALE_HEAD = [
 ]
 
 
+COUNTED_HEAD = ["Rebuild", "Configuration", "Instructions (10⁹)", "× plain", "Docs read",
+                "Archived versions + diffs written"]
+
+
+def _counted_cells(row: dict[str, Any]) -> list[str]:
+    archives = (f"{row['archives']} + {row['diffs']}" if row["config"] == "full" else "–")
+    return [
+        SCENARIO_TITLES[row["scenario"]].removeprefix("Rebuild, ").removeprefix("Rebuild "),
+        row["label"],
+        f"{row['instructions'] / 1e9:.3f}",
+        f"{row['ratio']:.3f}×" if row["ratio"] is not None else "",
+        str(row["read"]),
+        archives,
+    ]
+
+
 def _mb(value: int) -> str:
     return f"{value / 2**20:.1f}"
 
@@ -152,6 +168,9 @@ def text_table(results: dict[str, Any]) -> str:
     if scale:
         lines.append("\nLong-lived repository (full builds)")
         lines += _aligned([SCALE_HEAD] + [_scale_cells(r) for r in scale["rows"]])
+    if summary.get("counted"):
+        lines.append("\nRebuilds counted in instructions (callgrind)")
+        lines += _aligned([COUNTED_HEAD] + [_counted_cells(r) for r in summary["counted"]])
     lines.append("\nHistory index alone (medians)")
     lines += _aligned([INDEX_HEAD] + [_index_cells(r) for r in summary["index"]])
     lines.append("\nBudgets")
@@ -248,6 +267,17 @@ def markdown(results: dict[str, Any], svg_path: str | None) -> str:
                 f"to those of the -j 1 build, byte for byte ({same[-1]['files']:,} pages)."
             )
             lines.append("")
+    counted = summary.get("counted")
+    if counted:
+        lines += ["**Rebuilds counted in instructions**", ""]
+        lines += [
+            "Each rebuild once under `valgrind --tool=callgrind --trace-children=yes` (git's "
+            "processes included), from output folders of its configuration's own builds: "
+            "the count does not move with the machine's speed.",
+            "",
+        ]
+        lines += _md_table(COUNTED_HEAD, [_counted_cells(r) for r in counted])
+        lines.append("")
     lines += ["**History index alone**", ""]
     lines += _md_table(INDEX_HEAD, [_index_cells(r) for r in summary["index"]])
     lines.append("")

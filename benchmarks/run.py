@@ -389,14 +389,22 @@ def sphinx_env(home: Path, probe: Path, code: Path) -> dict[str, str]:
 
 
 def build(
-    site: Site, conf: Path, out: Path, work: Path, label: str, jobs: int = 1
+    site: Site,
+    conf: Path,
+    out: Path,
+    work: Path,
+    label: str,
+    jobs: int = 1,
+    wrapper: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """One ``sphinx-build`` process (started through ``wrapper``, e.g. valgrind, if any)."""
     probe = work / "probe.json"
     probe.unlink(missing_ok=True)
     Path(f"{probe}.pages").unlink(missing_ok=True)
     log = work / "logs" / f"{label}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     argv = [
+        *wrapper,
         sys.executable,
         "-m",
         "sphinx",
@@ -525,6 +533,63 @@ def run_builds(
                 same = same_versions(work / "out" / "full", work / "out" / "fullj2")
                 results[scenario]["fullj2"][-1]["same_as_j1"] = same
         site.reset()
+    return results
+
+
+#: The configurations and rebuilds counted in instructions.
+COUNTED_CONFIGS = ("plain", "dates", "full")
+COUNTED_SCENARIOS = ("nochange", "one-page")
+
+
+def have_valgrind() -> bool:
+    return shutil.which("valgrind") is not None
+
+
+def counted_build(
+    site: Site, conf: Path, out: Path, work: Path, label: str
+) -> dict[str, Any]:
+    """One build under ``valgrind --tool=callgrind --trace-children=yes``: the machine
+    instructions it executed, git's processes included. Unlike a time, the count does
+    not move with the host (the same build counted twice differs by a few hundredths of
+    a per cent), which a rebuild of a second needs on a shared machine."""
+    folder = work / "callgrind"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    wrapper = ("valgrind", "--tool=callgrind", "--trace-children=yes",
+               f"--callgrind-out-file={folder}/%p.out")
+    res = build(site, conf, out, work, label, wrapper=wrapper)
+    total = 0
+    for path in folder.glob("*.out"):
+        for line in path.read_text("utf-8", "replace").splitlines():
+            if line.startswith("totals:"):
+                total += int(line.split()[1])
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"instructions": total, "read": res["read"], "archives": res["archives"],
+            "diffs": res["diffs"]}
+
+
+def run_counted(
+    site: Site, confs: dict[str, Path], work: Path, say: Any
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The rebuilds with nothing changed and after the one-page commit, each configuration
+    counted once in instructions, from output folders its own full builds made."""
+    results: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in COUNTED_SCENARIOS}
+    site.reset()
+    for config in COUNTED_CONFIGS:
+        out = work / "out-counted" / config
+        shutil.rmtree(out, ignore_errors=True)
+        for step in ("full", "settle"):  # the second build leaves nothing to do
+            build(site, confs[config], out, work, f"{config}-counted-{step}")
+    for scenario in COUNTED_SCENARIOS:
+        if scenario == "one-page":
+            site.commit_page()
+        for config in COUNTED_CONFIGS:
+            res = counted_build(site, confs[config], work / "out-counted" / config, work,
+                                f"{config}-{scenario}-counted")
+            results[scenario][config] = res
+            say(f"  counted {scenario:10} {config:8} {res['instructions'] / 1e9:.3f} × 10⁹"
+                f" instructions  read {len(res['read']):4}  archives {res['archives']}")
+    site.reset()
     return results
 
 
@@ -789,12 +854,27 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         )
         if one.get("versions_wall") and two.get("versions_wall")
     ]
+    counted_rows = []
+    for scenario, configs in (results.get("counted") or {}).items():
+        plain_count = configs.get("plain", {}).get("instructions")
+        for config, data in configs.items():
+            counted_rows.append({
+                "scenario": scenario,
+                "config": config,
+                "label": LABELS[config],
+                "instructions": data["instructions"],
+                "ratio": data["instructions"] / plain_count if plain_count else None,
+                "read": len(data["read"]),
+                "archives": data["archives"],
+                "diffs": data["diffs"],
+            })
     return {
         "builds": rows,
+        "counted": counted_rows,
         "index": index_rows,
         "parallel": {"speedups": speedups, "speedup": _median(speedups) if speedups else None},
         "scale": summarise_scale(results.get("scale")),
-        "budgets": budgets(rows, index_rows, site, results, speedups),
+        "budgets": budgets(rows, index_rows, site, results, speedups, counted_rows),
     }
 
 
@@ -833,6 +913,7 @@ def budgets(
     site: dict[str, Any],
     results: dict[str, Any],
     speedups: list[float] | None = None,
+    counted: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
@@ -885,6 +966,22 @@ def budgets(
                 f"wall {row['ratio']:.2f}×{_spread(row['cpu_ratios'])}",
                 f"≤ {limit:.2f}×",
                 row["cpu_ratio"] <= limit,
+            )
+    for scenario, limit in (("nochange", 1.05), ("one-page", 1.10)):
+        for config in ("dates", "full"):
+            row = next((r for r in counted or [] if r["scenario"] == scenario
+                        and r["config"] == config and r["ratio"] is not None), None)
+            if row is None:
+                continue
+            base = next(r for r in counted or [] if r["scenario"] == scenario
+                        and r["config"] == "plain")
+            add(
+                f"Rebuild, {SCENARIO_NAMES[scenario]}, instructions / plain Sphinx + MyST "
+                f"({LABELS[config].removeprefix('+ sphinx-policy, ')})",
+                f"{row['ratio']:.3f}× ({row['instructions'] / 1e9:.3f} × 10⁹ / "
+                f"{base['instructions'] / 1e9:.3f} × 10⁹; callgrind)",
+                f"≤ {limit:.2f}×",
+                row["ratio"] <= limit,
             )
     expected = site["expected_reads"]
     for config in ("dates", "full"):
@@ -1024,6 +1121,7 @@ def run(
     say: Any,
     command: str,
     quiet: Quiet | None = None,
+    instructions: bool = False,
 ) -> dict[str, Any]:
     quiet = quiet or Quiet(None, 0, 1, 0)
     started = time.perf_counter()
@@ -1049,6 +1147,10 @@ def run(
     say(f"Builds: {', '.join(configs)} x {', '.join(SCENARIOS)}, {repeat} repeat(s)")
     builds = run_builds(site, confs, work, repeat, configs, say, quiet,
                         profile.rebuild_rounds)
+    counted = None
+    if instructions:
+        say("Rebuilds counted in instructions (valgrind --tool=callgrind)")
+        counted = run_counted(site, confs, work, say)
     scale = None
     if profile.scale is not None:
         scale = run_scale(profile.scale, seed, confs, work, say, quiet)
@@ -1081,6 +1183,7 @@ def run(
         },
         "configs": {c: LABELS[c] for c in configs},
         "builds": builds,
+        "counted": counted,
         "index": index,
         "scale": scale,
     }
@@ -1140,6 +1243,13 @@ def main(argv: list[str] | None = None) -> int:
         "with --full when allowed (other processes on the machine disturb less), else 0",
     )
     parser.add_argument(
+        "--instructions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also count the rebuilds' machine instructions with valgrind's callgrind "
+        "(default: with --full when valgrind is installed; a few minutes)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a budget is not met"
     )
     args = parser.parse_args(argv)
@@ -1166,6 +1276,11 @@ def main(argv: list[str] | None = None) -> int:
         if threshold is None:
             threshold = 0.3 if profile.name == "full" else 0.0
         quiet = Quiet(threshold if threshold > 0 else None, 60.0, 3, args.busy_budget)
+        instructions = args.instructions
+        if instructions is None:
+            instructions = profile.name == "full" and have_valgrind()
+        elif instructions and not have_valgrind():
+            parser.error("--instructions needs valgrind (Debian: apt-get install valgrind)")
         results = run(
             profile,
             seed=args.seed,
@@ -1174,6 +1289,7 @@ def main(argv: list[str] | None = None) -> int:
             say=say,
             command=command,
             quiet=quiet,
+            instructions=instructions,
         )
     finally:
         if not args.keep and args.workdir is None:

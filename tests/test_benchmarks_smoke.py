@@ -8,6 +8,7 @@ reproducible from its seed. ``python -m benchmarks.run --full`` measures the tim
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -113,3 +114,35 @@ def test_generator_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         line.rsplit(" ", 1)[-1] for line in log.splitlines() if line[:1].isalnum() and ":" in line
     }
     assert len(zones) >= 3  # several committer time zones
+
+
+def test_rebuild_is_counted_the_same_twice(tmp_path: Path) -> None:
+    """The instruction counts the published run adds for the rebuilds (valgrind's
+    callgrind) are real and repeatable: a rebuild with nothing to do, counted twice, reads
+    nothing and executes the same number of instructions to within a per cent, which no
+    timing on a shared machine does."""
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        if os.environ.get("SPHINX_POLICY_REQUIRE_VALGRIND") == "1":  # set by .ci/run
+            pytest.fail("valgrind is required here but not installed")
+        pytest.skip("valgrind not installed: apt-get install valgrind")
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.generator import Spec, generate, git_env
+        from benchmarks.run import Site, build, counted_build, write_confs
+    finally:
+        sys.path.remove(str(ROOT))
+    repo = tmp_path / "site"
+    manifest = generate(repo, Spec(docs=6, commits=30, seed=3, policies=2))
+    site = Site(repo, manifest, git_env(tmp_path / "home"))
+    conf = write_confs(tmp_path / "confs", ROOT)["plain"]
+    out = tmp_path / "out"
+    for step in ("full", "settle"):
+        build(site, conf, out, tmp_path, step)
+    counts = [counted_build(site, conf, out, tmp_path, f"counted-{n}") for n in (1, 2)]
+    for counted in counts:
+        assert counted["read"] == [] and counted["archives"] == 0
+        assert counted["instructions"] > 10**8  # a whole Python process, not a stub
+    first, second = (c["instructions"] for c in counts)
+    assert abs(first - second) / first < 0.01
