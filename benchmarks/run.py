@@ -45,6 +45,11 @@ every round measures the same rebuild. Ratios are paired within a repeat and rou
 each time budget shows the spread of its pairs: on a shared virtual machine the same
 work can take a fifth longer from one second to the next.
 
+With valgrind installed, the rebuilds with nothing changed and after the one-page commit
+are also counted in machine instructions (``valgrind --tool=callgrind
+--trace-children=yes``, git's processes included) for ``plain``, ``dates`` and ``full``:
+:func:`run_counted`.
+
 The history index is timed on its own in a child process
 (:mod:`benchmarks.index_child`) against the floor, a bare
 ``git log --first-parent -m -M --name-status HEAD`` whose output is read through a pipe.
