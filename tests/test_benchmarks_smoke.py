@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -121,8 +122,6 @@ def test_rebuild_is_counted_the_same_twice(tmp_path: Path) -> None:
     callgrind) are real and repeatable: a rebuild with nothing to do, counted twice, reads
     nothing and executes the same number of instructions to within a per cent, which no
     timing on a shared machine does."""
-    import shutil
-
     if shutil.which("valgrind") is None:
         if os.environ.get("SPHINX_POLICY_REQUIRE_VALGRIND") == "1":  # set by .ci/run
             pytest.fail("valgrind is required here but not installed")
