@@ -18,6 +18,7 @@ from sphinx.environment import CONFIG_OK
 from ..diagnostics import logger
 from ..state.domain import archived_revision, settings
 from ..state.pages import is_policy
+from .feed_link import feed_link
 from .records import ARCHIVE_BUILDERS, all_revisions
 
 if TYPE_CHECKING:
@@ -73,15 +74,6 @@ def _images_at_revision(app: Sphinx, doctree: nodes.document) -> None:
     images_at_revision(app, doctree)
 
 
-def _feed_link(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-               doctree: object) -> None:
-    if app.builder.name not in ARCHIVE_BUILDERS or not all_revisions(app.env):
-        return
-    from .publish import feed_link
-
-    feed_link(app, pagename, templatename, context, doctree)
-
-
 def _add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                 doctree: object) -> None:
     if pagename not in app.env.found_docs or not is_policy(app.env, pagename):
@@ -102,7 +94,7 @@ def _exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
 def setup_archive(app: Sphinx) -> None:
     app.connect("html-collect-pages", _archive_pages)
     app.connect("doctree-read", _images_at_revision, priority=400)  # before the collector
-    app.connect("html-page-context", _feed_link)
+    app.connect("html-page-context", feed_link)
 
 
 def setup_seo(app: Sphinx) -> None:

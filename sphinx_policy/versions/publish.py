@@ -7,10 +7,8 @@ same revision records, so every link in them points at a page that exists.
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Subtype, warn
 from ..history.dates import iso
@@ -20,6 +18,7 @@ from ..locale import _
 from ..state.domain import settings
 from .effective import published_day, revision_effective
 from .feed import FeedEntry, atom_feed
+from .feed_link import FEED_FILENAME, base_url, configured_base
 from .manifest import (
     MANIFEST_FILENAME,
     ManifestDocument,
@@ -32,27 +31,8 @@ from .records import all_revisions, page_title
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-FEED_FILENAME = "policy-changes.atom"
-
-
 def _uri(app: Sphinx, pagename: str) -> str:
     return app.builder.get_target_uri(pagename)
-
-
-def _configured_base(app: Sphinx) -> str:
-    return (app.config.html_baseurl or "").strip()
-
-
-def _absolute(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def base_url(app: Sphinx) -> str | None:
-    """``html_baseurl`` when it is an absolute http(s) URL, else None: the feed is not
-    written (:func:`write_feed` says why) and the manifest's links stay relative."""
-    url = _configured_base(app)
-    return url if url and _absolute(url) else None
 
 
 def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
@@ -101,7 +81,7 @@ def write_manifest(app: Sphinx, text_hashes: dict[str, str]) -> None:
 def write_feed(app: Sphinx) -> None:
     site = base_url(app)
     if site is None:
-        configured = _configured_base(app)
+        configured = configured_base(app)
         if configured:
             warn(
                 Subtype.CONFIG,
@@ -159,21 +139,3 @@ def write_feed(app: Sphinx) -> None:
         material_label=str(_("Material change")),
     )
     (Path(app.outdir) / FEED_FILENAME).write_text(feed, "utf-8")
-
-
-def feed_link(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
-) -> None:
-    """html-page-context: ``<link rel="alternate" type="application/atom+xml">`` on every page."""
-    if (
-        app.builder.name not in ("html", "dirhtml")
-        or not all_revisions(app.env)
-        or base_url(app) is None
-    ):
-        return
-    href = context["pathto"](FEED_FILENAME, 1)
-    title = str(_("%s: policy changes")) % app.config.project
-    context["metatags"] = context.get("metatags", "") + (
-        f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
-        f'href="{escape(href)}" />\n'  # closed: valid in XHTML (EPUB) and HTML5
-    )
