@@ -206,3 +206,18 @@ def global_toctree(
         kwargs["tags"] = builder.tags
     node: nodes.Element | None = global_toctree_for_doc(env, docname, builder, **kwargs)
     return node
+
+
+def html_settings_hash(builder: Builder) -> str | None:
+    """The hash of the settings that change an HTML page (Sphinx's "html" ones) and of
+    the tags that the HTML builder worked out when it started, or None when it has none.
+
+    Sphinx keeps them (``build_info``, undocumented) to tell when every page must be
+    written again; reading them costs nothing, where hashing the settings again cost
+    about 1 % of a rebuild with nothing changed. Present on Sphinx 8.2.0 to 9.x (the
+    HTML and dirhtml builders); the "env" settings are Sphinx's ``config_status``."""
+    info = getattr(builder, "build_info", None)
+    config, tags = getattr(info, "config_hash", None), getattr(info, "tags_hash", None)
+    if not isinstance(config, str) or not isinstance(tags, str) or not config:
+        return None
+    return f"{config}:{tags}"

@@ -317,6 +317,27 @@ def test_rebuild_with_nothing_new_keeps_the_archive_output(
     assert {p: p.read_bytes() for p in made} == made
 
 
+def test_changed_html_setting_remakes_the_archive_output(
+    history: GitRepo, build, make_app
+) -> None:
+    """An HTML setting changed since the last build (Sphinx writes every page again) makes
+    the archived versions again too: they show the new setting, not the old one."""
+    first = build(history)
+    archived = sorted(Path(first.outdir).glob("privacy/versions/*[0-9a-f].html"))
+    assert archived
+
+    def titles() -> list[str]:
+        return [BeautifulSoup(p.read_text("utf-8"), "html.parser").title.get_text()
+                for p in archived]
+
+    assert not any("Acme policy site" in t for t in titles())
+    again = make_app("html", srcdir=history.path,
+                     confoverrides={"html_title": "Acme policy site"})
+    again.build()
+    assert "0 archived versions rendered" not in again._status.getvalue()
+    assert all("Acme policy site" in t for t in titles())
+
+
 def test_new_revision_rewrites_the_changelogs_that_list_its_page(
     history: GitRepo, make_app
 ) -> None:

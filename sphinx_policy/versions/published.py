@@ -5,10 +5,12 @@ The archived versions, diffs, manifest and feed are made from the revision recor
 effective dates, the policy pages' dates, titles and front matter, the build date (the
 banners) and the settings. A digest of these is kept in a small file beside the doctrees
 once the output is written (the environment is pickled before the write phase, so it
-could not hold it), with the list of files written. When the digest is the same and every
-file is still there, nothing would be rendered and the manifest and the feed would be the
-same bytes: the build skips the archive. A file that was deleted, a new commit, a new day
-or another setting makes it run as before.
+could not hold it), with the list of files written; the effective dates are left out of
+it, since each is read from its revision's own text, which never changes, and the records
+say which texts. When the digest is the same and every file is still there, nothing
+would be rendered and the manifest and the feed would be the same bytes: the build skips
+the archive. A file that was deleted, a new commit, a new day or another setting makes it
+run as before.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..compat import html_settings_hash
 from ..directives.in_force import build_date
 from ..history.page_dates import page_date
-from ..state.domain import settings, state
+from ..state.domain import settings
 from ..version import __version__
 from .records import all_revisions, page_title
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 FILENAME = "policy-published-{builder}.json"
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _stable(value: Any) -> str:
@@ -42,7 +46,8 @@ def _stable(value: Any) -> str:
         return "[" + ",".join(_stable(v) for v in value) + "]"
     if isinstance(value, set | frozenset):
         return "{" + ",".join(sorted(_stable(v) for v in value)) + "}"
-    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+    text = repr(value)
+    return _ADDRESS.sub("", text) if " at 0x" in text else text
 
 
 def config_hash(app: Sphinx) -> str:
@@ -56,7 +61,10 @@ def config_hash(app: Sphinx) -> str:
 
 
 def inputs_digest(app: Sphinx) -> str:
-    """A digest of everything the archive's output is made from (see the module text)."""
+    """A digest of everything the archive's output is made from (see the module text).
+
+    The settings are Sphinx's hash of the "html" ones where the builder has it: the
+    caller skips the archive only when Sphinx found the "env" ones unchanged too."""
     env = app.env
     records = all_revisions(env)
     pages = {
@@ -64,15 +72,15 @@ def inputs_digest(app: Sphinx) -> str:
                   _stable(env.metadata.get(docname, {})))
         for docname in sorted(records)
     }
-    effective = state(env, "effective_dates")
     data = (
         __version__,
         app.builder.name,
-        config_hash(app),
+        html_settings_hash(app.builder) or config_hash(app),
         build_date(settings(env).timezone).isoformat(),
-        sorted(records.items()),
+        # plain tuples: a named tuple is pickled through Python code, one call each
+        [(docname, [tuple(r) for r in revisions])
+         for docname, revisions in sorted(records.items())],
         pages,
-        sorted(effective.items()),
     )
     return hashlib.sha256(pickle.dumps(data, protocol=4)).hexdigest()
 
@@ -88,8 +96,8 @@ class OutputFiles:
     def __init__(self) -> None:
         self._listed: dict[str, frozenset[str]] = {}
 
-    def exists(self, path: str) -> bool:
-        folder, name = os.path.split(path)
+    def names(self, folder: str) -> frozenset[str]:
+        """The names of the files in ``folder`` (none if it cannot be listed)."""
         names = self._listed.get(folder)
         if names is None:
             try:
@@ -98,15 +106,20 @@ class OutputFiles:
             except OSError:
                 names = frozenset()
             self._listed[folder] = names
-        return name in names
+        return names
+
+    def exists(self, path: str) -> bool:
+        folder, name = os.path.split(path)
+        return name in self.names(folder)
 
 
 def _path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / FILENAME.format(builder=app.builder.name)
 
 
-def _outputs(app: Sphinx) -> list[str]:
-    """The files of the output folder the archive writes (those that exist now)."""
+def _outputs(app: Sphinx) -> dict[str, list[str]]:
+    """The files of the output folder the archive writes (those that exist now), by
+    folder relative to the output folder ("" for itself, "/" between parts)."""
     builder: Any = app.builder
     records = [r for rs in all_revisions(app.env).values() for r in rs]
     names = [builder.get_outfilename(r.archive) for r in records]
@@ -114,11 +127,13 @@ def _outputs(app: Sphinx) -> list[str]:
     names += [str(Path(app.outdir) / n) for n in ("policy-versions.json",
                                                    "policy-changes.atom")]
     outdir = str(app.outdir)
-    prefix = os.path.join(outdir, "")
     files = OutputFiles()
-    return [n[len(prefix):] if n.startswith(prefix) and os.sep == "/"
-            else os.path.relpath(n, outdir)
-            for n in map(str, names) if files.exists(n)]
+    by_folder: dict[str, list[str]] = {}
+    for path in map(str, names):
+        if files.exists(path):
+            folder, name = os.path.split(os.path.relpath(path, outdir))
+            by_folder.setdefault(Path(folder).as_posix() if folder else "", []).append(name)
+    return {folder: sorted(names) for folder, names in sorted(by_folder.items())}
 
 
 def unchanged(app: Sphinx, digest: str) -> bool:
@@ -130,11 +145,18 @@ def unchanged(app: Sphinx, digest: str) -> bool:
         return False
     if not isinstance(saved, dict) or saved.get("digest") != digest:
         return False
-    outdir = str(app.outdir)
     files = saved.get("files")
+    if not isinstance(files, dict):
+        return False
+    outdir = str(app.outdir)
     found = OutputFiles()
-    return isinstance(files, list) and all(
-        isinstance(f, str) and found.exists(os.path.join(outdir, f)) for f in files)
+    try:
+        return all(
+            isinstance(names, list)
+            and found.names(os.path.join(outdir, *folder.split("/"))).issuperset(names)
+            for folder, names in files.items())
+    except (AttributeError, TypeError):  # a file this version did not write
+        return False
 
 
 def remember(app: Sphinx, digest: str) -> None:
