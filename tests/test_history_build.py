@@ -8,7 +8,6 @@ testing app and reads what a reader (or a crawler) sees: the page's
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import re
@@ -414,7 +413,7 @@ def test_parsed_log_is_kept_between_builds(site: GitRepo, build, make_app) -> No
     (cache,) = Path(fresh.doctreedir).glob("policy-history-*.pickle")
     # Proof that a rebuild reads the cache, not git: a doctored cache shows in the page.
     key, (commits, records, head_paths, scan_warnings) = pickle.loads(cache.read_bytes())
-    doctored = [dataclasses.replace(c, timestamp=c.timestamp + 86400) for c in commits]
+    doctored = [c._replace(timestamp=c.timestamp + 86400) for c in commits]
     cache.write_bytes(pickle.dumps((key, (doctored, records, head_paths, scan_warnings))))
     # With nothing read, committed or edited, the dates of the last build stand as they
     # are (no index needed beyond its fingerprint): the page keeps its true date.

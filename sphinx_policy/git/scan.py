@@ -9,7 +9,6 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from .errors import GitError
@@ -262,7 +261,7 @@ SCAN_CACHE_VERSION = 4  # 2: a date git prints as 0 is no date; 3: control chara
 def keep_trailers(commits: Sequence[Commit], keys: frozenset[str]) -> list[Commit]:
     """``commits`` with only the trailers of ``keys`` (positions unchanged)."""
     return [
-        replace(c, trailers=tuple(t for t in c.trailers if t[0].lower() in keys))
+        c._replace(trailers=tuple(t for t in c.trailers if t[0].lower() in keys))
         if c.trailers else c
         for c in commits
     ]

@@ -13,7 +13,6 @@ directives read, and Sphinx re-reads a page when one of them changes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -157,16 +156,19 @@ def directive_relpath(docname: str, file: str) -> str:
     return f"{folder}/{file}" if folder else file
 
 
-@dataclass
 class PageData:
     """Data files declared for one page (``policy-data``), merged over the project data.
 
-    ``data`` is None while the page declares none (the project data applies as is).
-    """
+    ``data`` is None while the page declares none (the project data applies as is). A
+    plain class: see ``state.domain.BuildShared``."""
 
-    parts: list[tuple[ParsedData, str | None]]
-    problems: list[Problem]
-    data: PolicyData | None = None
+    __slots__ = ("data", "parts", "problems")
+
+    def __init__(self, parts: list[tuple[ParsedData, str | None]], problems: list[Problem],
+                 data: PolicyData | None = None) -> None:
+        self.parts = parts
+        self.problems = problems
+        self.data = data
 
 
 def page_data(env: BuildEnvironment) -> PageData:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from sphinx.domains import Domain
 
@@ -54,8 +53,7 @@ SOURCE_KEY = "policy_data_source"  # the DataSource the page's data is read from
 PAGE_KEY = "policy_page_data"  # the data files the page declared with policy-data
 
 
-@dataclass(frozen=True)
-class ArchivedRevision:
+class ArchivedRevision(NamedTuple):
     """The old revision of a page that the archive is parsing or writing (never pickled)."""
 
     docname: str
@@ -68,28 +66,35 @@ class ArchivedRevision:
     tree: Path | None = None
 
 
-@dataclass
 class BuildShared:
-    """What one build shares between events but never pickles."""
+    """What one build shares between events but never pickles.
 
-    #: The history indexes of the build (``history.page_dates.Repositories``), made once.
-    repositories: Any = None
-    #: (source label, srcdir, patterns) -> the project's parsed data.
-    project_data: dict[tuple[str, str, tuple[str, ...]], Any] = field(default_factory=dict)
-    #: The checked ``policy_*`` settings.
-    settings: PolicyConfig | None = None
-    #: Set by the archive while an old revision is parsed or written.
-    archived: ArchivedRevision | None = None
-    #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
-    read_docs: list[str] | None = None
-    #: The HTML of archived versions' changelog entries, made once (versions/changelog.py).
-    changelog_entries: dict[Any, tuple[str, str]] = field(default_factory=dict)
-    #: ((srcdir, data_max_bytes), the working tree as a data source): made once per build,
-    #: not per directive (resolving the folder costs system calls).
-    working_tree: tuple[tuple[str, int], Any] | None = None
-    #: The last build's dates still hold: nothing read, committed or edited, the same
-    #: settings (``history.page_dates``); what else is made from the history holds too.
-    history_unchanged: bool = False
+    A plain class, like the other records a rebuild with nothing to do makes: defining a
+    dataclass compiles its generated methods, about 1.5 ms each at every start."""
+
+    __slots__ = ("archived", "changelog_entries", "history_unchanged", "project_data",
+                 "read_docs", "repositories", "settings", "working_tree")
+
+    def __init__(self) -> None:
+        #: The history indexes of the build (``history.page_dates.Repositories``), made once.
+        self.repositories: Any = None
+        #: (source label, srcdir, patterns) -> the project's parsed data.
+        self.project_data: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+        #: The checked ``policy_*`` settings.
+        self.settings: PolicyConfig | None = None
+        #: Set by the archive while an old revision is parsed or written.
+        self.archived: ArchivedRevision | None = None
+        #: The documents this build reads (Sphinx's list, from ``env-before-read-docs``).
+        self.read_docs: list[str] | None = None
+        #: The HTML of archived versions' changelog entries, made once
+        #: (versions/changelog.py).
+        self.changelog_entries: dict[Any, tuple[str, str]] = {}
+        #: ((srcdir, data_max_bytes), the working tree as a data source): made once per
+        #: build, not per directive (resolving the folder costs system calls).
+        self.working_tree: tuple[tuple[str, int], Any] | None = None
+        #: The last build's dates still hold: nothing read, committed or edited, the same
+        #: settings (``history.page_dates``); what else is made from the history holds too.
+        self.history_unchanged = False
 
 
 class PolicyDomain(Domain):
