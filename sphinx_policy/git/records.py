@@ -25,9 +25,8 @@ NO_DATE = -(1 << 62)
 class Commit(NamedTuple):
     """A commit on the first-parent chain (dates are the committer's).
 
-    This module's records are named tuples, not dataclasses: every build imports them, and
-    defining a dataclass compiles its generated methods, about 1.5 ms a class at every
-    start (a rebuild with nothing to do takes well under a second)."""
+    This module's records are named tuples, not dataclasses, as every record a build
+    imports (docs/development.md, "Records that every build imports")."""
 
     sha: str
     #: Parent shas as git reports them; empty for a root or a shallow boundary commit.

@@ -69,8 +69,8 @@ class ArchivedRevision(NamedTuple):
 class BuildShared:
     """What one build shares between events but never pickles.
 
-    A plain class, like the other records a rebuild with nothing to do makes: defining a
-    dataclass compiles its generated methods, about 1.5 ms each at every start."""
+    A plain class, not a dataclass, as every record a build imports (docs/development.md,
+    "Records that every build imports")."""
 
     __slots__ = ("archived", "changelog_entries", "history_unchanged", "project_data",
                  "read_docs", "repositories", "settings", "working_tree")

@@ -155,7 +155,7 @@ def unchanged(app: Sphinx, digest: str) -> bool:
             isinstance(names, list)
             and found.names(os.path.join(outdir, *folder.split("/"))).issuperset(names)
             for folder, names in files.items())
-    except (AttributeError, TypeError):  # a file this version did not write
+    except TypeError:  # a name that is not text: a file this version did not write
         return False
 
 
