@@ -670,12 +670,17 @@ def test_shallow_clone_that_cuts_a_changelog_short_warns(
     assert len(document["revisions"]) < 5  # what the clone holds, and said to be partial
 
 
-def _add_terms(history: GitRepo, docname: str, *, material: bool = False) -> None:
+def _add_terms(history: GitRepo, docname: str, *, material: bool = False,
+               nested: bool = False) -> None:
     """Terms at ``docname`` with a changelog of every page, in two commits after the
-    privacy notice's three (the second a material change when ``material``)."""
+    privacy notice's three (the second a material change when ``material``; with
+    ``nested``, a second changelog, of the terms alone, inside an item of a list)."""
     history.write("index.md", f"# Home\n\n```{{toctree}}\nprivacy\n{docname}\n```\n")
     terms = ("---\npolicy: true\n---\n# Terms\n\n{text}\n\n"
              "```{{policy-changelog}}\n:pages: all\n```\n")
+    if nested:
+        terms += ("\n## Earlier terms\n\n- How these terms changed:\n\n"
+                  "  ```{{policy-changelog}}\n  ```\n- Ask us for older terms.\n")
     history.write(f"{docname}.md", terms.format(text="First terms."))
     history.commit("Terms\n\nPolicy-Change: Terms published.", date="2025-10-01T10:00:00+00:00")
     history.write(f"{docname}.md", terms.format(text="Second terms."))
@@ -688,15 +693,19 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
     history: GitRepo, build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each entry of an archived version's changelog is written as HTML once per build
-    and reused by every later version: the archived pages are byte for byte those whose
-    entries are built and translated node by node for each version (the rebased links,
-    the "this version" link to the page itself, the titles of a changelog of every page
-    and the material flag included)."""
+    and reused by every later version, and the list around the entries is written once
+    per version: the archived pages are byte for byte those whose lists are built and
+    translated node by node for each version (the rebased links, the "this version"
+    link to the page itself, the titles of a changelog of every page, the material flag,
+    and a changelog inside an item of a list, whose HTML depends on what the item holds,
+    included)."""
     import shutil
+
+    from docutils import nodes
 
     from sphinx_policy.versions import changelog
 
-    _add_terms(history, "terms", material=True)
+    _add_terms(history, "terms", material=True, nested=True)
 
     def archived_pages(app) -> dict[str, bytes]:
         out = Path(app.outdir)
@@ -704,18 +713,23 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
 
     made_once = archived_pages(build(history))
     shutil.rmtree(history.path / "_build")
-    monkeypatch.setattr(
-        changelog, "_archived_entry",
-        lambda app, made, upto, page_uri, here, record, title, archive_uri, diff_uri: (
-            changelog._entry(app, record, title, archive_uri, diff_uri)),
-    )
-    node_by_node = archived_pages(build(history, freshenv=True))
+
+    def node_by_node(app, upto, classes, entries) -> nodes.bullet_list:
+        items = nodes.bullet_list(classes=classes)
+        for entry in entries:
+            items += nodes.list_item("", nodes.paragraph("", "", *changelog._entry(app, *entry)))
+        return items
+
+    monkeypatch.setattr(changelog, "_archived_list", node_by_node)
+    node_by_node_pages = archived_pages(build(history, freshenv=True))
     assert len(made_once) == 10  # privacy: 3 versions and diffs, terms: 2
-    assert made_once == node_by_node
+    assert made_once == node_by_node_pages
     newest_terms = next(name for name in made_once
                         if name.startswith("terms/versions/2025-11") and "-diff" not in name)
     text = made_once[newest_terms].decode()
     assert "· Privacy notice" in text and "[Material change]" in text
+    assert text.count('<ul class="policy-changelog') == 2
+    assert 'class="simple"' in text  # the list holding the nested changelog is compact
 
 
 def test_archive_renders_with_the_heap_frozen_and_hands_it_back(

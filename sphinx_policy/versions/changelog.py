@@ -8,7 +8,7 @@ revision records, so a new commit re-writes the page without re-reading it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -163,15 +163,7 @@ def render(
     # written, and rebased to where the archived copy lives (_archived_entry).
     base = upto.docname if upto is not None else fromdocname
     uris = _Uris(app, base) if links else None
-    # Inside an archived version, each entry's HTML is made once per build (below).
-    made = shared(app.env).changelog_entries if upto is not None and uris is not None else None
-    page_uri = here = ""
-    if made is not None and upto is not None:
-        # Where the page is and where its archived copy is: the same for every entry.
-        builder: Any = app.builder
-        page_uri = builder.get_target_uri(upto.docname)
-        here = builder.get_target_uri(upto.archive)
-    items = nodes.bullet_list(classes=node["classes"])
+    entries: list[_Entry] = []
     for record in records:
         title = page_title(app.env, record.docname) if many_pages else None
         archive_uri = diff_uri = None
@@ -179,14 +171,28 @@ def render(
             archive_uri = uris(record.archive)
             if record.first or _has_previous(app, record):
                 diff_uri = uris(record.diff)
-        para = nodes.paragraph()
-        if made is None or upto is None:
-            para.extend(_entry(app, record, title, archive_uri, diff_uri))
-        else:
-            para += _archived_entry(app, made, upto, page_uri, here, record, title,
-                                    archive_uri, diff_uri)
-        items += nodes.list_item("", para)
+        entries.append((record, title, archive_uri, diff_uri))
+    if upto is not None and uris is not None and _in_sections_only(node):
+        return _archived_list(app, upto, node["classes"], entries)
+    items = nodes.bullet_list(classes=node["classes"])
+    for entry in entries:
+        items += nodes.list_item("", nodes.paragraph("", "", *_entry(app, *entry)))
     return items
+
+
+def _in_sections_only(node: nodes.Node) -> bool:
+    """Whether ``node`` stands in sections only: no list, table or other block around it,
+    whose HTML may depend on what its children are (a list whose items hold only a
+    paragraph and a list is written as a compact one)."""
+    parent = node.parent
+    while isinstance(parent, nodes.section):
+        parent = parent.parent
+    return isinstance(parent, nodes.document)
+
+
+#: An entry of a changelog: its revision, the page title it shows (a changelog of
+#: several pages) and the addresses of its archived version and diff.
+_Entry = tuple[RevisionRecord, str | None, str | None, str | None]
 
 
 def _entry(
@@ -238,6 +244,97 @@ def _visit_entry(translator: Any, node: policy_changelog_entry) -> None:
     raise nodes.SkipNode
 
 
+class policy_changelog_html(nodes.General, nodes.TextElement):
+    """The changelog of an archived version: its entries already written as HTML
+    (``entries``: their HTML and text), the list around them written at its place."""
+
+
+def _entry_list(classes: list[str], entries: Iterable[tuple[str, str]]) -> nodes.bullet_list:
+    """A changelog list of entries given as (HTML, text)."""
+    items = nodes.bullet_list(classes=classes)
+    for html, text in entries:
+        items += nodes.list_item("", nodes.paragraph("", "", policy_changelog_entry(
+            text, text, html=html)))
+    return items
+
+
+def _visit_changelog_html(translator: Any, node: policy_changelog_html) -> None:
+    frame = _list_frame(translator, node)
+    if frame is None:
+        # The translator does not write every entry alike: the list node by node.
+        _written_in_place(translator, node, _entry_list(node["classes"], node["entries"]))
+    else:
+        head, between, tail = frame
+        translator.body.append(head + between.join(html for html, _ in node["entries"]) + tail)
+    raise nodes.SkipNode
+
+
+def _written_in_place(translator: Any, node: nodes.Element, items: nodes.bullet_list) -> int:
+    """Write ``items`` with ``translator`` as if it stood where ``node`` stands; the
+    index in ``translator.body`` where its HTML starts."""
+    items.parent = node.parent
+    items.document = node.document or translator.document
+    start = len(translator.body)
+    items.walkabout(translator)
+    return start
+
+
+#: Entries no HTML holds, standing for the entries' HTML while the list around them is
+#: written (_list_frame).
+_MARKERS = ("\x00policy-changelog-entry-1\x00", "\x00policy-changelog-entry-2\x00",
+            "\x00policy-changelog-entry-3\x00")
+
+
+def _list_frame(translator: Any, node: policy_changelog_html) -> tuple[str, str, str] | None:
+    """How ``translator`` writes a changelog list at ``node``'s place around its entries'
+    HTML: (before the first entry, between two, after the last); None when it does not
+    write lists of one, two and three entries alike.
+
+    Asked at the list's own place, as the whole list would be written there: an HTML
+    list's classes depend on the lists around it."""
+
+    def written(count: int) -> str:
+        markers = [(marker, marker) for marker in _MARKERS[:count]]
+        start = _written_in_place(translator, node, _entry_list(node["classes"], markers))
+        text = "".join(translator.body[start:])
+        del translator.body[start:]
+        return text
+
+    two = written(2)
+    if any(two.count(marker) != 1 for marker in _MARKERS[:2]):
+        return None
+    first, second = two.index(_MARKERS[0]), two.index(_MARKERS[1])
+    head, tail = two[:first], two[second + len(_MARKERS[1]):]
+    between = two[first + len(_MARKERS[0]):second]
+    if written(1) != head + _MARKERS[0] + tail:
+        return None
+    if written(3) != head + between.join(_MARKERS) + tail:
+        return None
+    return head, between, tail
+
+
+def _archived_list(
+    app: Sphinx, upto: RevisionRecord, classes: list[str], entries: list[_Entry]
+) -> policy_changelog_html:
+    """The changelog of an archived version: each entry's HTML made once per build, the
+    list written around them when the page is written (_visit_changelog_html).
+
+    Every archived version lists every earlier revision of its page: building and
+    writing those entries again for each version, node by node, grew with the square of
+    the page's revisions. An entry is a function of its revision, the page title it
+    shows and its two links (every other input is the build's: settings, language, date
+    format), so its HTML is written once, by the builder's own translator, and put in
+    each list as it is."""
+    builder: Any = app.builder
+    # Where the page is and where its archived copy is: the same for every entry.
+    page_uri = builder.get_target_uri(upto.docname)
+    here = builder.get_target_uri(upto.archive)
+    made = shared(app.env).changelog_entries
+    written = [_archived_entry(app, made, upto, page_uri, here, *entry) for entry in entries]
+    text = "\n".join(text for _, text in written)
+    return policy_changelog_html(text, text, classes=list(classes), entries=written)
+
+
 def _archived_entry(
     app: Sphinx,
     made: dict[Any, tuple[str, str]],
@@ -248,15 +345,9 @@ def _archived_entry(
     title: str | None,
     archive_uri: str | None,
     diff_uri: str | None,
-) -> policy_changelog_entry:
-    """An entry of the changelog of an archived version, its HTML made once per build.
-
-    Every archived version lists every earlier revision of its page: building and
-    writing those entries again for each version grew with the square of the page's
-    revisions. An entry is a function of its revision, the page title it shows and its
-    two links (every other input is the build's: settings, language, date format), so
-    its HTML is written once, by the builder's own translator, and put in each list as
-    it is. The links are rebased here as ``rebase_links`` rebases the archived page's
+) -> tuple[str, str]:
+    """The HTML and text of an entry of an archived version's changelog, made once per
+    build. The links are rebased here as ``rebase_links`` rebases the archived page's
     references (the entry holds none for it to find), from the page at ``page_uri`` to
     its archived copy at ``here``."""
     builder: Any = app.builder
@@ -269,16 +360,14 @@ def _archived_entry(
     if found is None:
         content = _entry(app, record, title, archive_uri, diff_uri)
         document = new_document(upto.archive, builder.docsettings)
-        para = nodes.paragraph()
-        para.extend(content)
+        para = nodes.paragraph("", "", *content)
         document += para
         translator = builder.create_translator(document, builder)
         start = len(translator.body)
         for child in content:
             child.walkabout(translator)
         found = made[key] = ("".join(translator.body[start:]), para.astext())
-    html, text = found
-    return policy_changelog_entry(text, text, html=html)
+    return found
 
 
 #: Where a service shows a request: GitHub's pull requests, GitLab's merge requests,
@@ -388,5 +477,6 @@ def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_changelog(app: Sphinx) -> None:
     app.add_node(policy_changelog)
     app.add_node(policy_changelog_entry, html=(_visit_entry, None))
+    app.add_node(policy_changelog_html, html=(_visit_changelog_html, None))
     app.add_directive("policy-changelog", PolicyChangelog)
     app.connect("doctree-resolved", fill_changelogs)
