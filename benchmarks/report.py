@@ -101,7 +101,7 @@ SCALE_HEAD = [
 ]
 
 
-COUNTED_HEAD = ["Rebuild", "Configuration", "Instructions (10⁹)", "× plain", "Docs read",
+COUNTED_HEAD = ["Build", "Configuration", "Instructions (10⁹)", "× plain", "Docs read",
                 "Archived versions + diffs written"]
 
 
@@ -169,7 +169,7 @@ def text_table(results: dict[str, Any]) -> str:
         lines.append("\nLong-lived repository (full builds)")
         lines += _aligned([SCALE_HEAD] + [_scale_cells(r) for r in scale["rows"]])
     if summary.get("counted"):
-        lines.append("\nRebuilds counted in instructions (callgrind)")
+        lines.append("\nBuilds counted in instructions (callgrind)")
         lines += _aligned([COUNTED_HEAD] + [_counted_cells(r) for r in summary["counted"]])
     lines.append("\nHistory index alone (medians)")
     lines += _aligned([INDEX_HEAD] + [_index_cells(r) for r in summary["index"]])
@@ -269,11 +269,12 @@ def markdown(results: dict[str, Any], svg_path: str | None) -> str:
             lines.append("")
     counted = summary.get("counted")
     if counted:
-        lines += ["**Rebuilds counted in instructions**", ""]
+        lines += ["**Builds counted in instructions**", ""]
         lines += [
-            "Each rebuild once under `valgrind --tool=callgrind --trace-children=yes` (git's "
-            "processes included), from output folders of its configuration's own builds: "
-            "the count does not move with the machine's speed.",
+            "Each build once under `valgrind --tool=callgrind --trace-children=yes` (git's "
+            "processes included): the full builds into fresh output folders, the rebuilds "
+            "from output folders of their configuration's own builds. The count does not "
+            "move with the machine's speed.",
             "",
         ]
         lines += _md_table(COUNTED_HEAD, [_counted_cells(r) for r in counted])
