@@ -714,8 +714,8 @@ def test_archived_changelogs_are_the_lists_built_node_by_node(
     made_once = archived_pages(build(history))
     shutil.rmtree(history.path / "_build")
 
-    def node_by_node(app, upto, classes, entries) -> nodes.bullet_list:
-        items = nodes.bullet_list(classes=classes)
+    def node_by_node(app, upto, node, entries) -> nodes.bullet_list:
+        items = nodes.bullet_list(classes=node["classes"])
         for entry in entries:
             items += nodes.list_item("", nodes.paragraph("", "", *changelog._entry(app, *entry)))
         return items

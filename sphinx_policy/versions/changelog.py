@@ -172,8 +172,8 @@ def render(
             if record.first or _has_previous(app, record):
                 diff_uri = uris(record.diff)
         entries.append((record, title, archive_uri, diff_uri))
-    if upto is not None and uris is not None and _in_sections_only(node):
-        return _archived_list(app, upto, node["classes"], entries)
+    if upto is not None and uris is not None:
+        return _archived_list(app, upto, node, entries)
     items = nodes.bullet_list(classes=node["classes"])
     for entry in entries:
         items += nodes.list_item("", nodes.paragraph("", "", *_entry(app, *entry)))
@@ -314,10 +314,11 @@ def _list_frame(translator: Any, node: policy_changelog_html) -> tuple[str, str,
 
 
 def _archived_list(
-    app: Sphinx, upto: RevisionRecord, classes: list[str], entries: list[_Entry]
-) -> policy_changelog_html:
+    app: Sphinx, upto: RevisionRecord, node: policy_changelog, entries: list[_Entry]
+) -> nodes.Element:
     """The changelog of an archived version: each entry's HTML made once per build, the
-    list written around them when the page is written (_visit_changelog_html).
+    list written around them when the page is written (_visit_changelog_html), or node
+    by node where the list stands in more than sections.
 
     Every archived version lists every earlier revision of its page: building and
     writing those entries again for each version, node by node, grew with the square of
@@ -331,8 +332,10 @@ def _archived_list(
     here = builder.get_target_uri(upto.archive)
     made = shared(app.env).changelog_entries
     written = [_archived_entry(app, made, upto, page_uri, here, *entry) for entry in entries]
+    if not _in_sections_only(node):
+        return _entry_list(node["classes"], written)
     text = "\n".join(text for _, text in written)
-    return policy_changelog_html(text, text, classes=list(classes), entries=written)
+    return policy_changelog_html(text, text, classes=list(node["classes"]), entries=written)
 
 
 def _archived_entry(
