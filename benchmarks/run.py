@@ -45,10 +45,12 @@ every round measures the same rebuild. Ratios are paired within a repeat and rou
 each time budget shows the spread of its pairs: on a shared virtual machine the same
 work can take a fifth longer from one second to the next.
 
-With valgrind installed, the rebuilds with nothing changed and after the one-page commit
-are also counted in machine instructions (``valgrind --tool=callgrind
---trace-children=yes``, git's processes included) for ``plain``, ``dates`` and ``full``:
-:func:`run_counted`.
+With valgrind installed, the builds are also counted in machine instructions
+(``valgrind --tool=callgrind --trace-children=yes``, git's processes included,
+:func:`run_counted`): the full build of ``plain``, ``dates``, ``full`` and ``startup``
+(two at a time), which gives the full-build budgets and the cost of an archived revision
+in instructions, and the rebuilds with nothing changed and after the one-page commit of
+``plain``, ``dates`` and ``full``.
 
 The history index is timed on its own in a child process
 (:mod:`benchmarks.index_child`) against the floor, a bare
@@ -1212,7 +1214,7 @@ def run(
                         profile.rebuild_rounds)
     counted = None
     if instructions:
-        say("Rebuilds counted in instructions (valgrind --tool=callgrind)")
+        say("Builds counted in instructions (valgrind --tool=callgrind)")
         counted = run_counted(site, confs, work, say)
     scale = None
     if profile.scale is not None:
