@@ -944,6 +944,18 @@ def _row(rows: list[dict[str, Any]], scenario: str, config: str) -> dict[str, An
     return next((r for r in rows if r["scenario"] == scenario and r["config"] == config), None)
 
 
+def archive_costs(
+    full: dict[str, Any], dates: dict[str, Any], startup: dict[str, Any], measure: str
+) -> tuple[float, float]:
+    """(cost of an archived revision with its diff page, cost of an ordinary page) in
+    ``measure`` (wall, cpu or instructions): what the full configuration adds to the
+    dates-only build, per archived revision; what the dates-only build adds to the
+    index-only one, per page."""
+    per_revision = (full[measure] - dates[measure]) / full["archives"]
+    per_page = (dates[measure] - startup[measure]) / (dates["found"] - startup["found"])
+    return per_revision, per_page
+
+
 def budgets(
     rows: list[dict[str, Any]],
     index_rows: list[dict[str, Any]],
@@ -1036,10 +1048,7 @@ def budgets(
     full_count = counted_full.get("full")
     dates_count, startup_count = counted_full.get("dates"), counted_full.get("startup")
     if full_count and dates_count and startup_count and full_count["archives"]:
-        pages = dates_count["found"] - startup_count["found"]
-        revision = ((full_count["instructions"] - dates_count["instructions"])
-                    / full_count["archives"])
-        page = (dates_count["instructions"] - startup_count["instructions"]) / pages
+        revision, page = archive_costs(full_count, dates_count, startup_count, "instructions")
         add(
             "Archives: instructions per archived revision (with its diff page) / per "
             "ordinary page",
@@ -1063,11 +1072,9 @@ def budgets(
             )
     full, startup = _row(rows, "full", "full"), _row(rows, "full", "startup")
     if full and dates and startup and full["archives"]:
-        per_revision = (full["wall"] - dates["wall"]) / full["archives"]
+        per_revision, per_page = archive_costs(full, dates, startup, "wall")
+        cpu_revision, cpu_page = archive_costs(full, dates, startup, "cpu")
         pages = dates["found"] - startup["found"]
-        per_page = (dates["wall"] - startup["wall"]) / pages
-        cpu_revision = (full["cpu"] - dates["cpu"]) / full["archives"]
-        cpu_page = (dates["cpu"] - startup["cpu"]) / pages
         results["archive_costs"] = {
             "per_revision": per_revision,
             "per_page": per_page,
