@@ -30,11 +30,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .locale import setup_locale
     from .state.data import setup_data
     from .state.domain import setup_domain
+    from .state.placeholders import setup_placeholders
     from .versions import setup_versions
 
     setup_config(app)
     setup_locale(app)
     setup_domain(app)
+    setup_placeholders(app)  # before the features that add placeholders
     setup_data(app)
     setup_directives(app)
     setup_disclosures(app)

@@ -23,6 +23,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from .directives.nodes_util import in_policy_table
+from .state.placeholders import nodes_by_class
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,35 +44,30 @@ def depart_address(self: HTML5Translator, node: policy_address) -> None:
     self.body.append("</address>\n")
 
 
-class ContactToAddress(SphinxPostTransform):
+class PolishPolicyBlocks(SphinxPostTransform):
+    """Contact blocks become ``policy_address``; wide policy tables are marked
+    ``policy-table-cols-5`` / ``-cols-6`` (six or more), which the stylesheet stacks into
+    label-value rows at a wider content column. One walk of the page for both."""
+
     default_priority = 200
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        for container in list(self.document.findall(nodes.container)):
+        found = nodes_by_class(self.document, (nodes.container, nodes.table))
+        for container in found.get(nodes.container, ()):
             # The contact directive's own wrapper (class "policy", see base.wrap) also
             # carries "policy-contact"; it stays a <div>: <address> must not nest.
             classes = container["classes"]
             if "policy-contact" in classes and "policy" not in classes:
-                replacement = policy_address(classes=[c for c in container["classes"]
-                                               if c != "policy-contact"])
+                replacement = policy_address(classes=[c for c in classes
+                                                      if c != "policy-contact"])
                 replacement.extend(container.children)
                 container.replace_self(replacement)
-
-
-class MarkWideTables(SphinxPostTransform):
-    """``policy-table-cols-5`` / ``-cols-6`` (six or more) on wide policy tables: the
-    stylesheet stacks them into label-value rows at a wider content column."""
-
-    default_priority = 200
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        for table in self.document.findall(nodes.table):
+        for table in found.get(nodes.table, ()):
             if "policy-table" not in table["classes"]:
                 continue
-            columns = max((int(group["cols"]) for group in table.findall(nodes.tgroup)),
-                          default=0)
+            columns = max((int(group["cols"]) for group in table.children
+                           if isinstance(group, nodes.tgroup)), default=0)
             if columns >= 5:
                 table["classes"].append(f"policy-table-cols-{min(columns, 6)}")
 
@@ -89,7 +85,8 @@ def _header_labels(row: nodes.Element) -> list[str]:
 # Each visitor below first calls the translator class's own method (a theme's translator
 # may wrap or class tables its own way), then adds our attributes to the tag just written:
 # Sphinx installs these functions on the translator instance, so ``type(self)`` still
-# has the original. starttag() takes no arbitrary attributes from a node.
+# has the original. starttag() takes no arbitrary attributes from a node. The departs are
+# the class's own (no handler registered for them: one call fewer per cell).
 
 
 def _add_attributes(self: HTML5Translator, tag: str, attributes: str) -> None:
@@ -133,18 +130,12 @@ def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     _add_attributes(self, "td", attributes)
 
 
-def depart_entry(self: HTML5Translator, node: nodes.entry) -> None:
-    type(self).depart_entry(self, node)
-
 
 def visit_table(self: HTML5Translator, node: nodes.table) -> None:
     type(self).visit_table(self, node)
     if _is_policy_table(node):
         _add_attributes(self, "table", 'role="table"')
 
-
-def depart_table(self: HTML5Translator, node: nodes.table) -> None:
-    type(self).depart_table(self, node)
 
 
 def visit_row(self: HTML5Translator, node: nodes.row) -> None:
@@ -153,9 +144,6 @@ def visit_row(self: HTML5Translator, node: nodes.row) -> None:
         _add_attributes(self, "tr", 'role="row"')
 
 
-def depart_row(self: HTML5Translator, node: nodes.row) -> None:
-    type(self).depart_row(self, node)
-
 
 def visit_thead(self: HTML5Translator, node: nodes.thead) -> None:
     type(self).visit_thead(self, node)
@@ -163,18 +151,12 @@ def visit_thead(self: HTML5Translator, node: nodes.thead) -> None:
         _add_attributes(self, "thead", 'role="rowgroup"')
 
 
-def depart_thead(self: HTML5Translator, node: nodes.thead) -> None:
-    type(self).depart_thead(self, node)
-
 
 def visit_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
     type(self).visit_tbody(self, node)
     if in_policy_table(node):
         _add_attributes(self, "tbody", 'role="rowgroup"')
 
-
-def depart_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
-    type(self).depart_tbody(self, node)
 
 
 def _add_stylesheet(app: Sphinx) -> None:
@@ -192,11 +174,10 @@ def _add_stylesheet(app: Sphinx) -> None:
 
 def setup_html(app: Sphinx) -> None:
     app.add_node(policy_address, html=(visit_address, depart_address))
-    app.add_node(nodes.entry, override=True, html=(visit_entry, depart_entry))
-    app.add_node(nodes.table, override=True, html=(visit_table, depart_table))
-    app.add_node(nodes.row, override=True, html=(visit_row, depart_row))
-    app.add_node(nodes.thead, override=True, html=(visit_thead, depart_thead))
-    app.add_node(nodes.tbody, override=True, html=(visit_tbody, depart_tbody))
-    app.add_post_transform(ContactToAddress)
-    app.add_post_transform(MarkWideTables)
+    app.add_node(nodes.entry, override=True, html=(visit_entry, None))
+    app.add_node(nodes.table, override=True, html=(visit_table, None))
+    app.add_node(nodes.row, override=True, html=(visit_row, None))
+    app.add_node(nodes.thead, override=True, html=(visit_thead, None))
+    app.add_node(nodes.tbody, override=True, html=(visit_tbody, None))
+    app.add_post_transform(PolishPolicyBlocks)
     app.connect("builder-inited", _add_stylesheet)

@@ -532,3 +532,26 @@ def test_the_checklist_links_the_contact_block_that_shows_the_fact(
     assert "Privacy Officer" in text(officer)
     assert links["Art. 19(2)(a) FADP"].get_text() == "Contact"
     assert officer is not controller and "Example Services AG" in text(controller)
+
+
+def test_every_placeholder_of_a_page_is_filled_wherever_it_stands(
+        tmp_path: Path, make_app: Callable[..., SphinxTestApp]) -> None:
+    """Dates, changelogs and checklists, side by side and nested in lists and admonitions,
+    are all filled (one walk of the page finds them: state/placeholders.py)."""
+    src = copy_root("disclosures", tmp_path / "root")
+    page = src / "checklist.md"
+    page.write_text(page.read_text("utf-8") + (
+        "\n- Updated {last-updated}`privacy`, in force {effective-date}`privacy`\n"
+        "- Changes:\n\n  ```{policy-changelog}\n  :pages: privacy\n  ```\n\n"
+        ":::{note}\n:::{disclosure-checklist} privacy\n:law: fadp\n:::\n:::\n"
+    ), "utf-8")
+    app = _build(make_app, src)
+    assert policy_warnings(app) == []
+    soup = main(soup_of(app, "checklist"))
+    tables = soup.select("table")
+    assert len(tables) == 2
+    assert [len(t.select("tbody tr")) for t in tables] == [6, 6]
+    assert tables[1].find_parent(class_="admonition") is not None
+    item = soup.select("li")[0]
+    assert len(item.select(".policy-date")) == 2, item
+    assert soup.select("li")[1].select(".policy-changelog"), soup.select("li")[1]

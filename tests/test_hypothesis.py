@@ -41,8 +41,7 @@ from sphinx_policy.data.source import DataFileError
 from sphinx_policy.data.validate import schema
 from sphinx_policy.directives.nodes_util import SAFE_SCHEMES, safe_url
 from sphinx_policy.history.dates import format_for_readers, iso, representable
-from sphinx_policy.history.display import fill_dates
-from sphinx_policy.versions.changelog import fill_changelogs
+from sphinx_policy.state.placeholders import fill_placeholders
 
 #: Seconds one example may take before it counts as a hang.
 HARD_LIMIT = 10
@@ -447,8 +446,7 @@ def render(app: SphinxTestApp, text: str) -> str:
     before = len(app.warning.getvalue())
     with time_limit():
         doctree = parse(app, text, docname="index")
-        fill_dates(app, doctree, "index")
-        fill_changelogs(app, doctree, "index")
+        fill_placeholders(app, doctree, "index")
         builder: Any = app.builder
         doctree.settings = builder.docsettings
         builder.current_docname = "index"

@@ -14,6 +14,7 @@ from docutils import nodes
 from ..compat import lazy_directive
 from ..state.domain import archived_revision, settings
 from ..state.pages import is_policy
+from ..state.placeholders import add_placeholder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -50,19 +51,16 @@ def _checklist() -> type[Any]:
     return DisclosureChecklist
 
 
-def _fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    if doctree.next_node(disclosure_checklist) is None:
-        return  # most pages have none: the checklist's module is not needed for them
-    from .checklist import fill
+def _fill(app: Sphinx, fromdocname: str, found: list[disclosure_checklist]) -> None:
+    from .checklist import fill  # only for a page with a checklist
 
-    fill(app, doctree, fromdocname)
+    fill(app, fromdocname, found)
 
 
 def setup_disclosures(app: Sphinx) -> None:
     app.connect("doctree-read", _check_page, priority=900)
-    app.add_node(disclosure_checklist)
+    add_placeholder(app, disclosure_checklist, _fill)
     app.add_directive("disclosure-checklist", lazy_directive("disclosure-checklist", _checklist))
-    app.connect("doctree-resolved", _fill)
 
 
 __all__ = ["disclosure_checklist", "privacy_notice", "setup_disclosures"]

@@ -99,8 +99,8 @@ def _citation(citation: str, law: str) -> str:
     return citation if law in citation else f"{citation} ({law})"
 
 
-def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    for node in list(doctree.findall(disclosure_checklist)):
+def fill(app: Sphinx, fromdocname: str, found: list[disclosure_checklist]) -> None:
+    for node in found:
         page = node["page"]
         page_records = records(app.env).get(page)
         if page_records is None:

@@ -18,6 +18,7 @@ from sphinx.util.typing import OptionSpec
 from ..diagnostics import Subtype, warn
 from ..locale import N_, Labels, _
 from ..state.domain import archived_revision, settings
+from ..state.placeholders import add_placeholder
 from .dates import (
     effective_date,
     effective_date_problem,
@@ -120,9 +121,10 @@ def _render(app: Sphinx, node: policy_date) -> tuple[str, str] | None:
     return format_for_readers(int(moment.timestamp()), "UTC", fmt, language), value.isoformat()
 
 
-def fill_dates(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_dates(app: Sphinx, docname: str, found: list[policy_date]) -> None:
+    """Replace the page's date placeholders (see :mod:`..state.placeholders`)."""
     html = app.builder.format == "html"
-    for node in list(doctree.findall(policy_date)):
+    for node in found:
         rendered = _render(app, node)
         if rendered is None:
             text = str(_("date unknown")) if node["kind"] == "updated" else str(_("not set"))
@@ -159,12 +161,11 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup_display(app: Sphinx) -> None:
-    app.add_node(policy_date)
+    add_placeholder(app, policy_date, fill_dates)
     app.add_node(policy_time, html=(visit_time, depart_time))
     app.add_directive("last-updated", DateDirective)
     app.add_directive("effective-date", EffectiveDateDirective)
     app.add_role("last-updated", DateRole("updated"))
     app.add_role("effective-date", DateRole("effective"))
-    app.connect("doctree-resolved", fill_dates)
     app.connect("env-check-consistency", check_effective_dates)
     app.connect("source-read", check_front_matter)

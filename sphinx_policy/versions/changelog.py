@@ -24,6 +24,7 @@ from ..diagnostics import Subtype, warn
 from ..history.dates import format_for_readers
 from ..locale import _
 from ..state.domain import archived_revision, settings, shared, state
+from ..state.placeholders import add_placeholder
 from .links import from_folder, rebased_uri
 from .records import RevisionRecord, all_revisions, page_title, revisions_of
 
@@ -464,10 +465,8 @@ def _ref(uri: str, text: str) -> nodes.reference:
     return nodes.reference(text, text, refuri=uri, internal=True)
 
 
-def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    found = list(doctree.findall(policy_changelog))
-    if not found:
-        return
+def fill_changelogs(app: Sphinx, docname: str, found: list[policy_changelog]) -> None:
+    """Replace the page's changelog placeholders (see :mod:`..state.placeholders`)."""
     upto = None
     if archived_revision(app.env) is not None:  # the archive only while it renders
         from .archive import rendering_revision
@@ -478,8 +477,7 @@ def fill_changelogs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup_changelog(app: Sphinx) -> None:
-    app.add_node(policy_changelog)
+    add_placeholder(app, policy_changelog, fill_changelogs)
     app.add_node(policy_changelog_entry, html=(_visit_entry, None))
     app.add_node(policy_changelog_html, html=(_visit_changelog_html, None))
     app.add_directive("policy-changelog", PolicyChangelog)
-    app.connect("doctree-resolved", fill_changelogs)
