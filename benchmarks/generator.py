@@ -30,6 +30,7 @@ import random
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
@@ -43,6 +44,9 @@ PEOPLE = (
     ("Dmitri Reviewer", "dmitri@example.org"),
     ("Eun-ji Privacy", "eunji@example.org"),
 )
+#: One change in a commit: ("M", path, content), ("R", old path, new path) or ("D", path).
+Op = tuple[str, str, bytes] | tuple[str, str, str] | tuple[str, str]
+
 START = 1_420_070_400  # 2015-01-01T00:00:00Z: where a ten-year history starts
 YEAR = 365 * 86400
 
@@ -218,7 +222,7 @@ class _Stream:
         message: str,
         parent: int | None,
         merge: int | None = None,
-        ops: list[tuple[str, ...]],
+        ops: Sequence[Op],
     ) -> int:
         self.mark += 1
         w = self.out.write
@@ -231,13 +235,16 @@ class _Stream:
         if merge is not None:
             w(f"merge :{merge}\n".encode())
         for op in ops:
-            if op[0] == "M":
-                w(f"M 100644 inline {op[1]}\n".encode())
-                self.data(op[2])  # type: ignore[arg-type]
-            elif op[0] == "R":
-                w(f'R "{op[1]}" "{op[2]}"\n'.encode())
-            elif op[0] == "D":
-                w(f"D {op[1]}\n".encode())
+            match op:
+                case ("M", path, bytes() as content):
+                    w(f"M 100644 inline {path}\n".encode())
+                    self.data(content)
+                case ("R", old, str() as new):
+                    w(f'R "{old}" "{new}"\n'.encode())
+                case ("D", path):
+                    w(f"D {path}\n".encode())
+                case _:
+                    raise ValueError(f"not a change: {op!r}")
         w(b"\n")
         return self.mark
 
@@ -335,7 +342,7 @@ class _Generator:
         self.stream = stream
         spec = self.spec
         pages_total = spec.docs - 1
-        ops: list[tuple[str, ...]] = []
+        ops: list[Op] = []
         for number in range(pages_total):
             policy = number < (spec.policies or 0)
             page = self._new_page("policies" if policy else "pages", number, policy)
@@ -420,7 +427,7 @@ class _Generator:
     def _commit_main(
         self,
         message: str,
-        ops: list[tuple[str, ...]],
+        ops: Sequence[Op],
         touched: set[int],
         merge: int | None = None,
         *,
@@ -465,7 +472,7 @@ class _Generator:
         new = page.path
         while new in taken:
             new = f"{folder}/{self.rng.choice(_TOPICS)}-{number}"
-        ops: list[tuple[str, ...]] = [("R", page.path, new)]
+        ops: list[Op] = [("R", page.path, new)]
         old = page.path
         page.path = new
         if edit:
@@ -488,7 +495,7 @@ class _Generator:
         for _, touched in self.chain[len(self.chain) - back :]:
             busy |= touched
         side_commits = rng.randint(1, min(3, left - 1))
-        final: dict[int, tuple[str, ...]] = {}
+        final: dict[int, Op] = {}
         parent = base_mark
         for n in range(side_commits):
             fids = self._pick(exclude=busy)

@@ -969,12 +969,13 @@ def budgets(
     def add(name: str, value: str, limit: str, met: bool) -> None:
         out.append({"budget": name, "measured": value, "limit": limit, "met": bool(met)})
 
-    for row in index_rows:
+    for index_row in index_rows:
         add(
-            f"History index / bare git log ({row['repository']})",
-            f"{row['ratio']:.2f}× ({row['index_wall']:.3f} s / {row['floor_wall']:.3f} s)",
+            f"History index / bare git log ({index_row['repository']})",
+            f"{index_row['ratio']:.2f}× ({index_row['index_wall']:.3f} s / "
+            f"{index_row['floor_wall']:.3f} s)",
             "≤ 1.5×",
-            row["ratio"] <= 1.5,
+            index_row["ratio"] <= 1.5,
         )
     dates, plain = _row(rows, "full", "dates"), _row(rows, "full", "plain")
     if dates and plain:
@@ -1226,7 +1227,7 @@ def run(
     scale = None
     if profile.scale is not None:
         scale = run_scale(profile.scale, seed, confs, work, say, quiet)
-    policies = set(manifest["policy_pages"])
+    policies = set(manifest["policy_pages"])  # type: ignore[call-overload]
     results: dict[str, Any] = {
         "command": command,
         "profile": profile.name,
