@@ -130,12 +130,10 @@ def visit_entry(self: HTML5Translator, node: nodes.entry) -> None:
     _add_attributes(self, "td", attributes)
 
 
-
 def visit_table(self: HTML5Translator, node: nodes.table) -> None:
     type(self).visit_table(self, node)
     if _is_policy_table(node):
         _add_attributes(self, "table", 'role="table"')
-
 
 
 def visit_row(self: HTML5Translator, node: nodes.row) -> None:
@@ -144,19 +142,16 @@ def visit_row(self: HTML5Translator, node: nodes.row) -> None:
         _add_attributes(self, "tr", 'role="row"')
 
 
-
 def visit_thead(self: HTML5Translator, node: nodes.thead) -> None:
     type(self).visit_thead(self, node)
     if in_policy_table(node):
         _add_attributes(self, "thead", 'role="rowgroup"')
 
 
-
 def visit_tbody(self: HTML5Translator, node: nodes.tbody) -> None:
     type(self).visit_tbody(self, node)
     if in_policy_table(node):
         _add_attributes(self, "tbody", 'role="rowgroup"')
-
 
 
 def _add_stylesheet(app: Sphinx) -> None:

@@ -4,9 +4,8 @@ A directive that needs what is known only after reading (a date from git, the pa
 changelog lists, the disclosure records of another page) leaves a placeholder node; its
 feature registers a filler for that node class with :func:`add_placeholder`. One handler
 walks every resolved page once, collects the placeholders of every registered class and
-hands each filler its own, in document order. A walk per feature (and ``next_node``,
-slower still where nothing is found) cost every page of a site as much again, though
-most pages hold no placeholder at all.
+hands each filler its own, in document order: one walk per page instead of one per
+feature (one of them docutils' ``next_node``, which is slow where it finds nothing).
 """
 
 from __future__ import annotations
@@ -36,8 +35,9 @@ def add_placeholder(app: Sphinx, node_class: type[nodes.Element], fill: Filler) 
     _FILLERS[node_class] = fill
 
 
-def nodes_by_class(tree: nodes.Node, classes: tuple[type[nodes.Element], ...]
-                 ) -> dict[type[nodes.Element], list[nodes.Element]]:
+def nodes_by_class(
+    tree: nodes.Node, classes: tuple[type[nodes.Element], ...]
+) -> dict[type[nodes.Element], list[nodes.Element]]:
     """The nodes in ``tree`` that are instances of ``classes``, by the first of
     ``classes`` each is an instance of, each list in document order."""
     found: dict[type[nodes.Element], list[nodes.Element]] = {}
