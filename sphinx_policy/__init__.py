@@ -36,7 +36,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     setup_locale(app)
     setup_domain(app)
-    setup_placeholders(app)  # before the features that add placeholders
+    setup_placeholders(app)
     setup_data(app)
     setup_directives(app)
     setup_disclosures(app)
