@@ -105,12 +105,45 @@ COUNTED_HEAD = ["Build", "Configuration", "Instructions (10⁹)", "× plain", "D
                 "Archived versions + diffs written"]
 
 
+def instructions_text(row: dict[str, Any]) -> str:
+    """A counted build's instructions in 10⁹: the median of its counts, and their range
+    after it when it was counted more than once."""
+    text = f"{row['instructions'] / 1e9:.3f}"
+    counts = row["counts"]
+    if len(counts) > 1:
+        text += f" ({min(counts) / 1e9:.3f} to {max(counts) / 1e9:.3f})"
+    return text
+
+
+def _counted_intro(counted: list[dict[str, Any]]) -> str:
+    """Says how often each build was counted, from the counts themselves."""
+    several = [r for r in counted if len(r["counts"]) > 1]
+    how, folders = "Each build counted once", "fresh output folders"
+    if several:
+        kinds = "full builds" if all(r["scenario"] == "full" for r in several) else "builds"
+        labels = [f'"{r["label"]}"' for r in several]
+        names = (", ".join(labels[:-1]) + " and " if len(labels) > 1 else "") + labels[-1]
+        times = {len(r["counts"]) for r in several}
+        each = f"{times.pop()} times each" if len(times) == 1 else "several times each"
+        how = (
+            f"The {kinds} of {names} counted {each} (the median shown, the range of the "
+            "counts in brackets), every other build once,"
+        )
+        folders += ", one per count"
+    return (
+        f"{how} under `valgrind --tool=callgrind --trace-children=yes` (git's processes "
+        f"included): the full builds into {folders}, the rebuilds from output folders of "
+        "their configuration's own builds. The count does not move with the machine's "
+        "speed; it moves a little with when Python's garbage collector runs."
+    )
+
+
 def _counted_cells(row: dict[str, Any]) -> list[str]:
     archives = (f"{row['archives']} + {row['diffs']}" if row["config"] == "full" else "–")
     return [
         SCENARIO_TITLES[row["scenario"]].removeprefix("Rebuild, ").removeprefix("Rebuild "),
         row["label"],
-        f"{row['instructions'] / 1e9:.3f}",
+        instructions_text(row),
         f"{row['ratio']:.3f}×" if row["ratio"] is not None else "",
         str(row["read"]),
         archives,
@@ -169,7 +202,9 @@ def text_table(results: dict[str, Any]) -> str:
         lines.append("\nLong-lived repository (full builds)")
         lines += _aligned([SCALE_HEAD] + [_scale_cells(r) for r in scale["rows"]])
     if summary.get("counted"):
-        lines.append("\nBuilds counted in instructions (callgrind)")
+        several = any(len(r["counts"]) > 1 for r in summary["counted"])
+        ranges = "; the median, and the range where counted more than once" if several else ""
+        lines.append(f"\nBuilds counted in instructions (callgrind{ranges})")
         lines += _aligned([COUNTED_HEAD] + [_counted_cells(r) for r in summary["counted"]])
     lines.append("\nHistory index alone (medians)")
     lines += _aligned([INDEX_HEAD] + [_index_cells(r) for r in summary["index"]])
@@ -270,13 +305,7 @@ def markdown(results: dict[str, Any], svg_path: str | None) -> str:
     counted = summary.get("counted")
     if counted:
         lines += ["**Builds counted in instructions**", ""]
-        lines += [
-            "Each build once under `valgrind --tool=callgrind --trace-children=yes` (git's "
-            "processes included): the full builds into fresh output folders, the rebuilds "
-            "from output folders of their configuration's own builds. The count does not "
-            "move with the machine's speed.",
-            "",
-        ]
+        lines += [_counted_intro(counted), ""]
         lines += _md_table(COUNTED_HEAD, [_counted_cells(r) for r in counted])
         lines.append("")
     lines += ["**History index alone**", ""]
