@@ -8,6 +8,7 @@ import os
 import pickle
 import random
 import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,18 @@ def index(repo: GitRepo, **kwargs: object) -> HistoryIndex:
 
 def shas(history) -> list[str]:
     return [r.commit.sha for r in history.revisions]
+
+
+def assert_newest_as_file_says(make: Callable[[], HistoryIndex], paths: Iterable[str]) -> None:
+    """``newest()``, what a page's date reads without making every older revision into a
+    record, gives what ``file()`` does: the same reason for no date and the same newest
+    revision that is not a deletion. Each from an index of its own, so that ``newest()``
+    cannot read what ``file()`` cached."""
+    fresh, whole = make(), make()
+    for path in paths:
+        history = whole.file(path)
+        visible = next((r for r in history.revisions if r.status != "D"), None)
+        assert fresh.newest(path) == (history.unknown, visible), path
 
 
 @pytest.fixture
@@ -338,6 +351,8 @@ def test_untracked_file_has_no_date(repo: GitRepo) -> None:
     assert draft.unknown == "untracked" and draft.last is None and draft.revisions == ()
     assert draft.unknown_path == "drafts/new-policy.md"
     assert idx.file("never-existed.md").unknown == "not-in-head"
+    assert_newest_as_file_says(lambda: index(repo),
+                               ["policy.md", "drafts/new-policy.md", "never-existed.md"])
 
 
 def test_modified_files_have_no_date(repo: GitRepo) -> None:
@@ -358,6 +373,7 @@ def test_modified_files_have_no_date(repo: GitRepo) -> None:
         assert shas(history) == [c1]  # committed history is still there
     assert idx.file("clean.md").last is not None
     assert idx.fingerprint != clean_print
+    assert_newest_as_file_says(lambda: index(repo), ["unstaged.md", "staged.md", "clean.md"])
 
     repo.run("checkout", "--", "unstaged.md")
     repo.run("reset", "-q", "--hard")
@@ -441,6 +457,7 @@ def test_shallow_clone(
     assert idx.file("new.md").complete is (depth > 1)
     assert not idx.file("page.md").complete and not idx.file("other.md").complete
     assert idx.file("page.md").first is None
+    assert_newest_as_file_says(lambda: index(clone), ["page.md", "other.md", "new.md"])
 
 
 def test_deep_clone_is_not_shallow(
@@ -500,6 +517,8 @@ def test_ignore_revs_file(repo: GitRepo) -> None:
     assert bot.unknown == "excluded" and bot.last is None
     # Without the file everything counts.
     assert shas(index(repo).file("legal/policy.md")) == [c4, c3, c2, c1]
+    assert_newest_as_file_says(lambda: index(repo, ignore_revs_file=ignore),
+                               ["legal/policy.md", "bot.md", "policy.md"])
 
     bad = repo.home / "bad-revs"
     bad.write_text("not-a-sha\n")
@@ -533,6 +552,10 @@ def test_exclude_patterns(repo: GitRepo) -> None:
     assert idx.files(["_static/logo.svg", "privacy.md"]).unknown == "excluded"
     # A trailing slash means the whole folder.
     assert index(repo, exclude=["_static/"]).file("_static/logo.svg").unknown == "excluded"
+    assert_newest_as_file_says(
+        lambda: index(repo, exclude=["_static/*", "drafts/*"]),
+        ["privacy.md", "_static/logo.svg", "data/cookies.yaml", "drafts/wip.md"],
+    )
 
 
 # --------------------------------------------------------------------------- merged histories
@@ -1038,6 +1061,7 @@ def test_long_random_history_matches_a_model(repo: GitRepo) -> None:
             oracle = repo.run("log", "--first-parent", "--format=%H", "--", path).split()
             assert shas(history) == oracle, path
     assert sum(1 for p in names if any(r.path != p for r in idx.file(p).revisions)) > 5
+    assert_newest_as_file_says(lambda: index(repo), names)
 
 
 @pytest.mark.parametrize(

@@ -166,31 +166,57 @@ class HistoryIndex:
             cached = self._cache[key] = self._file(key)
         return cached
 
+    def newest(self, path: str) -> tuple[str | None, Revision | None]:
+        """What a date needs of one path: why its history is unknown (None when it is
+        known, as :attr:`FileHistory.unknown`) and its newest revision that is not a
+        deletion. Unlike :meth:`file`, it makes no record of the older revisions: a build
+        dates every page, and those records (thousands) are otherwise only kept alive
+        for every garbage collection to walk."""
+        key = self._key(path)
+        history = self._cache.get(key)
+        if history is not None:
+            return history.unknown, next((r for r in history.revisions if r.status != "D"), None)
+        if self.is_excluded(key):
+            return "excluded", None
+        record = self._records.get(key)
+        visible = None
+        if record is not None:
+            deletion = ord("D")
+            position = next((i for i, s in enumerate(record.statuses) if s != deletion), None)
+            if position is not None:
+                visible = self._revision(key, record, position)
+        return self._unknown(key, record, visible is not None), visible
+
     def _file(self, path: str) -> FileHistory:
         if self.is_excluded(path):
             return FileHistory(path, (), "excluded", True, path)
         record = self._records.get(path)
-        revisions = self._revisions(path, record) if record is not None else ()
+        revisions = (
+            tuple(self._revision(path, record, i) for i in range(len(record.commits)))
+            if record is not None else ()
+        )
         complete = record is None or not record.boundary
+        unknown = self._unknown(path, record, any(r.status != "D" for r in revisions))
+        return FileHistory(path, revisions, unknown, complete, path if unknown else None)
+
+    def _unknown(self, path: str, record: PathRecord | None, visible: bool) -> str | None:
+        """Why the history of ``path`` gives no date (:data:`.records.UNKNOWN_REASONS`),
+        or None; ``visible``: it has a revision that is not a deletion."""
         unknown = self._worktree.get(path)
         if unknown is None and path not in self.head_paths:
             unknown = "not-in-head"
-        if unknown is None and not any(r.status != "D" for r in revisions):
+        if unknown is None and not visible:
             # Exists in HEAD but no usable revision: the one that created it is
             # beyond the shallow boundary, or every change was an ignored commit.
             assert record is not None  # a path in HEAD always has a record
             unknown = "shallow" if record.boundary else "excluded"
-        return FileHistory(path, revisions, unknown, complete, path if unknown else None)
+        return unknown
 
-    def _revisions(self, path: str, record: PathRecord) -> tuple[Revision, ...]:
-        commits = self._commits
-        paths = record.paths or {}
-        return tuple(
-            Revision(commits[index], paths.get(position, path), chr(status))
-            for position, (index, status) in enumerate(
-                zip(record.commits, record.statuses, strict=True)
-            )
-        )
+    def _revision(self, path: str, record: PathRecord, position: int) -> Revision:
+        """The revision at ``position`` (0: the newest) of the record of ``path``."""
+        at = record.paths.get(position, path) if record.paths else path
+        return Revision(self._commits[record.commits[position]], at,
+                        chr(record.statuses[position]))
 
     def files(self, paths: Iterable[str]) -> FileHistory:
         """Merged history of a page (first path) and the files it depends on.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 from ..diagnostics import Subtype, logger, warn
 from ..git.errors import GitError, GitUnavailable
 from ..git.index import HistoryIndex, build_index
-from ..git.records import Commit, FileHistory, Revision
+from ..git.records import Commit, Revision
 from ..state.data import data_files_of
 from ..state.domain import settings, shared, state
 from .dates import PageDate, representable
@@ -224,14 +224,13 @@ def date_page(repos: Repositories, paths: list[Path]) -> PageDate:
         if located is None:
             return PageDate(None, None, None, "untracked", str(path))
         index, rel = located
-        history: FileHistory = index.file(rel)
-        if history.unknown in ("untracked", "modified", "not-in-head"):
-            reason = "untracked" if history.unknown == "not-in-head" else history.unknown
+        unknown, visible = index.newest(rel)
+        if unknown in ("untracked", "modified", "not-in-head"):
+            reason = "untracked" if unknown == "not-in-head" else unknown
             return PageDate(None, None, None, reason, rel)
-        if history.unknown == "excluded":
+        if unknown == "excluded":
             continue
-        visible = next((r for r in history.revisions if r.status != "D"), None)
-        if history.unknown == "shallow" or visible is None:
+        if unknown == "shallow" or visible is None:
             shallow_blocker = shallow_blocker or rel
             continue
         if newest is None or newer_change(index, visible.commit, newest[0], newest[1].commit):

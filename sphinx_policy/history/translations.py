@@ -94,9 +94,8 @@ def compare(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if located is None:
             continue
         index, rel = located
-        history = index.file(rel)
-        revision = history.last  # None while the catalog is untracked or modified
-        if revision is None:
+        unknown, revision = index.newest(rel)
+        if unknown is not None or revision is None:  # e.g. the catalog is untracked or modified
             continue
         translated = revision.commit
         relcatalog = catalog.relative_to(Path(app.srcdir)).as_posix()
