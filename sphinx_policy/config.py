@@ -60,6 +60,11 @@ class PolicyConfig:
     archive_limit: int = 0
     #: Ask search engines not to index archived versions and diffs.
     archive_noindex: bool = True
+    #: Show the site's navigation (what the theme's templates get from ``toctree()``,
+    #: alabaster's sidebar for one) on archived versions and diffs. False shows links to
+    #: the start page and the page as it is now instead: on a site with many pages, about
+    #: a third of the archive's size.
+    archive_navigation: bool = True
     #: How many revisions the Atom feed carries, newest first (the manifest lists all).
     feed_entries: int = 50
     #: Web address of the repository the policies live in, e.g.

@@ -825,3 +825,41 @@ def test_links_in_archived_changelogs_reach_the_versions_they_name(
             assert out.resolve() in target.parents, link["href"]
             checked += 1
     assert checked >= 10
+
+
+def test_archived_pages_can_leave_out_the_site_navigation(history: GitRepo, build) -> None:
+    """``policy_archive_navigation = False``: archived versions and diffs show, in place
+    of the site's navigation (alabaster's sidebar lists every page), links to the start
+    page and to the page as it is now; they keep their text and banner and take less
+    space; the pages of the site keep their navigation."""
+    history.write("index.md", "# Home\n\n```{toctree}\nprivacy\nterms\n```\n")
+    history.write("terms.md", "# Terms of use\n\nBe kind.\n")
+    history.commit("Terms of use", date="2025-10-01T00:00:00+00:00")
+    newest = archive_name(history, git_revisions(history)[1])  # the terms are no revision
+    names = [f"{newest}.html", f"{newest}-diff.html"]
+
+    def navigation(soup: BeautifulSoup) -> list[tuple[str, str]]:
+        return [(a.get_text(strip=True), a["href"])
+                for a in soup.select(".sphinxsidebar .toctree-l1 a")]  # fmt: skip
+
+    theme = {"html_theme": "alabaster"}  # its sidebar shows the site's whole navigation
+    app = build(history, confoverrides=theme)
+    kept = {name: page(app, name) for name in names}
+    sizes = {name: (Path(app.outdir) / name).stat().st_size for name in names}
+    for soup in kept.values():
+        assert [text for text, _ in navigation(soup)] == ["Privacy notice", "Terms of use"]
+
+    app = build(history, confoverrides={**theme, "policy_archive_navigation": False})
+    assert not policy_warnings(app)
+    for name in names:
+        soup = page(app, name)
+        assert navigation(soup) == [("Home", "../../index.html"),
+                                    ("Privacy notice", "../../privacy.html")], name
+        assert (Path(app.outdir) / name).stat().st_size < sizes[name], name
+        text = " ".join(soup.select_one('[role="main"], .body').get_text(" ").split())
+        before = " ".join(kept[name].select_one('[role="main"], .body').get_text(" ").split())
+        assert text == before, name
+    banner = page(app, names[0]).select_one(".policy-archive-banner")
+    assert any(a["href"].endswith("privacy.html") for a in banner.select("a[href]"))
+    # The site's own pages keep the whole navigation.
+    assert ("Terms of use", "terms.html") in navigation(page(app, "privacy.html"))

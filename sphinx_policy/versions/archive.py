@@ -695,10 +695,27 @@ def _context(
         "meta": {},
         "policy_revision": record,
     }
+    if not settings(app.env).archive_navigation:
+        context["toctree"] = _way_back(app, pagename, record.docname)
+        return context
     toctree = navigation.toctree(pagename) if navigation is not None else None
     if toctree is not None:
         context["toctree"] = toctree  # replaces the builder's per-page one
     return context
+
+
+def _way_back(app: Sphinx, pagename: str, docname: str) -> Callable[..., str]:
+    """``toctree()`` of an archived page with ``policy_archive_navigation = False``: the
+    site's start page and the page as it is now, in place of the site's navigation."""
+    items = []
+    for target in dict.fromkeys((app.config.root_doc, docname)):
+        title = app.env.titles.get(target)
+        href = escape(app.builder.get_relative_uri(pagename, target), quote=True)
+        text = escape(title.astext() if title is not None else target)
+        items.append(f'<li class="toctree-l1"><a class="reference internal" href="{href}">'
+                     f"{text}</a></li>")
+    html = f'<ul>\n{"".join(items)}\n</ul>\n'
+    return lambda *args, **kwargs: html
 
 
 def archive_page(
