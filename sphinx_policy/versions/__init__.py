@@ -83,6 +83,15 @@ def _add_jsonld(app: Sphinx, pagename: str, templatename: str, context: dict[str
     add_jsonld(app, pagename, templatename, context, doctree)
 
 
+def _archived_page_context(app: Sphinx, pagename: str, templatename: str,
+                           context: dict[str, Any], doctree: object) -> None:
+    if "policy_asset_tags" not in context:
+        return  # not an archived version or diff
+    from .archive import share_asset_tags
+
+    share_asset_tags(app, pagename, context)
+
+
 def _exclude_archives_from_sitemap(app: Sphinx, env: BuildEnvironment) -> None:
     if "sphinx_sitemap" not in app.extensions:
         return
@@ -95,6 +104,8 @@ def setup_archive(app: Sphinx) -> None:
     app.connect("html-collect-pages", _archive_pages)
     app.connect("doctree-read", _images_at_revision, priority=400)  # before the collector
     app.connect("html-page-context", feed_link)
+    # Before other extensions' handlers: only Sphinx's own tag functions are shared.
+    app.connect("html-page-context", _archived_page_context, priority=100)
 
 
 def setup_seo(app: Sphinx) -> None:

@@ -38,6 +38,7 @@ import pickle
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from html import escape
 from itertools import pairwise
 from pathlib import Path
@@ -643,6 +644,7 @@ class _Navigation:
         self.app = app
         self.rendered: dict[tuple[str, str], str] = {}
         self.safe: dict[str, bool] = {}
+        self.asset_tags = _AssetTags()
 
     def toctree(self, pagename: str) -> Callable[..., str] | None:
         builder: Any = self.app.builder
@@ -670,6 +672,43 @@ class _Navigation:
         return toctree
 
 
+class _AssetTags:
+    """The ``css_tag`` and ``js_tag`` of archived versions and diffs, written once per
+    folder.
+
+    Sphinx's own tag functions resolve the asset's path on disk and look up its checksum
+    for every page they are called for (seven tags a page with alabaster). A tag depends
+    on the page only through the relative path from the page's folder to the asset (see
+    ``_Uris`` in changelog.py), so for the hundreds of pages in a page's ``versions/``
+    folder the tag is written once and reused. Only Sphinx's own functions are wrapped:
+    a theme or extension that puts its own there is called for every page."""
+
+    def __init__(self) -> None:
+        self.written: dict[tuple[str, str, Any], str] = {}
+
+    def share(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+        """html-page-context of an archived page: its tag functions replaced."""
+        uri = app.builder.get_target_uri(pagename).partition("#")[0]
+        folder = uri[: uri.rfind("/") + 1]
+        for name in ("css_tag", "js_tag"):
+            write = context.get(name)
+            if callable(write) and getattr(write, "__module__", None) == "sphinx.builders.html":
+                context[name] = partial(self._tag, write, name, folder)
+
+    def _tag(self, write: Callable[[Any], str], name: str, folder: str, asset: Any) -> str:
+        key = (name, folder, asset)
+        tag = self.written.get(key)
+        if tag is None:
+            tag = self.written[key] = write(asset)
+        return tag
+
+
+def share_asset_tags(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    tags = context.get("policy_asset_tags")
+    if isinstance(tags, _AssetTags):
+        tags.share(app, pagename, context)
+
+
 def _context(
     app: Sphinx,
     title: str,
@@ -695,6 +734,8 @@ def _context(
         "meta": {},
         "policy_revision": record,
     }
+    if navigation is not None:
+        context["policy_asset_tags"] = navigation.asset_tags
     if not settings(app.env).archive_navigation:
         context["toctree"] = _way_back(app, pagename, record.docname)
         return context
