@@ -863,3 +863,61 @@ def test_archived_pages_can_leave_out_the_site_navigation(history: GitRepo, buil
     assert any(a["href"].endswith("privacy.html") for a in banner.select("a[href]"))
     # The site's own pages keep the whole navigation.
     assert ("Terms of use", "terms.html") in navigation(page(app, "privacy.html"))
+
+
+def _assets(out: Path, path: Path) -> dict[str, str]:
+    """The style sheets and scripts a page loads: file in the output folder -> query."""
+    soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+    found = {}
+    for tag, attribute in (("link", "href"), ("script", "src")):
+        for node in soup.find_all(tag, attrs={attribute: True}):
+            if tag == "link" and "stylesheet" not in node.get("rel", []):
+                continue
+            uri, _, query = node[attribute].partition("?")
+            target = (path.parent / uri).resolve()
+            assert target.is_file(), (str(path.relative_to(out)), node[attribute])
+            found[target.relative_to(out.resolve()).as_posix()] = query
+    return found
+
+
+@pytest.mark.parametrize("buildername", ["html", "dirhtml"])
+def test_archived_pages_load_the_site_assets_as_its_pages_do(
+    history: GitRepo, build, buildername: str
+) -> None:
+    """Archived versions and diffs (in folders of two depths) load the same style sheets
+    and scripts, with the same checksums, as the page they archive; their tags are
+    written once per folder."""
+    _add_terms(history, "legal/terms")
+    app = build(history, buildername)
+    out = Path(app.outdir)
+    current = _assets(out, out / ("privacy.html" if buildername == "html"
+                                  else "privacy/index.html"))
+    assert any(name.endswith(".css") and query.startswith("v=")
+               for name, query in current.items()), current
+    assert any(name.endswith(".js") for name in current), current
+    archived = [p for p in out.rglob("*.html") if "versions" in p.parts]
+    assert {p.relative_to(out).parts[0] for p in archived} == {"privacy", "legal"}
+    assert len(archived) == 10, archived  # 5 versions and their diffs
+    for path in archived:
+        assert _assets(out, path) == current, path
+
+
+def test_asset_tags_of_another_extension_are_asked_for_every_page(
+    history: GitRepo, build
+) -> None:
+    """A ``css_tag`` put in the context by another extension (before sphinx-policy's
+    handler) is not shared between the archived pages of a folder."""
+    history.write("conf.py", CONF + (
+        "\ndef setup(app):\n"
+        "    def own_tags(app, pagename, templatename, context, doctree):\n"
+        "        context['css_tag'] = lambda css: (\n"
+        "            f'<meta name=\"css-of\" content=\"{pagename}\">')\n"
+        "    app.connect('html-page-context', own_tags, priority=50)\n"))
+    history.commit("Own tags", date="2025-09-05T00:00:00+00:00")
+    app = build(history)
+    archived = sorted(Path(app.outdir).glob("privacy/versions/*.html"))
+    assert len(archived) == 6
+    for path in archived:
+        soup = page(app, str(path.relative_to(app.outdir)))
+        names = {meta["content"] for meta in soup.select('meta[name="css-of"]')}
+        assert names == {path.relative_to(app.outdir).with_suffix("").as_posix()}, path
