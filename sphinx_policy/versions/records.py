@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..locale import _
@@ -26,6 +27,14 @@ ARCHIVE_BUILDERS = ("html", "dirhtml")
 
 #: Values of the type trailer.
 MATERIAL, EDITORIAL = "material", "editorial"
+
+
+@lru_cache(maxsize=65536)
+def _revision_id(timestamp: int, sha: str) -> str:
+    # Asked for again and again: every archived version's changelog names the archived
+    # pages of every earlier revision.
+    day = dt.datetime.fromtimestamp(timestamp, dt.UTC).date().isoformat()
+    return f"{day}-{sha[:8]}"
 
 
 class RevisionRecord(NamedTuple):
@@ -48,13 +57,12 @@ class RevisionRecord(NamedTuple):
     @property
     def id(self) -> str:
         """``<yyyy-mm-dd>-<short sha>``: the UTC commit day, stable whatever the time zone."""
-        day = dt.datetime.fromtimestamp(self.timestamp, dt.UTC).date().isoformat()
-        return f"{day}-{self.sha[:8]}"
+        return _revision_id(self.timestamp, self.sha)
 
     @property
     def archive(self) -> str:
         """Page name of the archived version: ``<page>/versions/<id>``."""
-        return f"{self.docname}/versions/{self.id}"
+        return f"{self.docname}/versions/{_revision_id(self.timestamp, self.sha)}"
 
     @property
     def diff(self) -> str:
