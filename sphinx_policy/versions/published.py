@@ -127,12 +127,16 @@ def _outputs(app: Sphinx) -> dict[str, list[str]]:
     names += [str(Path(app.outdir) / n) for n in ("policy-versions.json",
                                                    "policy-changes.atom")]
     outdir = str(app.outdir)
+    inside = os.path.join(outdir, "")
     files = OutputFiles()
     by_folder: dict[str, list[str]] = {}
     for path in map(str, names):
         if files.exists(path):
-            folder, name = os.path.split(os.path.relpath(path, outdir))
-            by_folder.setdefault(Path(folder).as_posix() if folder else "", []).append(name)
+            # The builders name their files inside the output folder (relpath is slow).
+            relative = (path[len(inside):] if path.startswith(inside)
+                        else os.path.relpath(path, outdir))
+            folder, name = os.path.split(relative)
+            by_folder.setdefault(folder.replace(os.sep, "/"), []).append(name)
     return {folder: sorted(names) for folder, names in sorted(by_folder.items())}
 
 
