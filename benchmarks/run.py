@@ -102,9 +102,13 @@ LABELS = {
     "full": "+ sphinx-policy, changelog, archives, diffs",
     "fullj2": "+ sphinx-policy, changelog, archives, diffs, -j 2",
     "startup": "sphinx-policy, dates only, index page only",
+    "fullj2nonav": "+ sphinx-policy, changelog, archives, diffs, -j 2, "
+                   "archives without the site's navigation",
 }
 #: ``sphinx-build -j`` of each configuration (1 where not named).
-JOBS = {"fullj2": 2}
+JOBS = {"fullj2": 2, "fullj2nonav": 2}
+#: The long-lived repository's builds (:func:`run_scale`).
+SCALE_CONFIGS = ("plain", "full", "fullj2", "fullj2nonav")
 FLOOR = ("git", "log", "--first-parent", "-m", "-M", "--name-status", "HEAD")
 
 
@@ -312,6 +316,11 @@ def write_confs(folder: Path, code: Path = ROOT) -> dict[str, Path]:
         "startup": [
             'extensions = ["myst_parser", "sphinx_policy", "benchmarks.probe"]',
             "policy_archives = False",
+        ],
+        "fullj2nonav": [  # "fullj2", the archived pages showing the way back, not the site
+            'extensions = ["myst_parser", "sphinx_policy", "benchmarks.probe"]',
+            'policy_pages = ["policies/*"]',
+            "policy_archive_navigation = False",
         ],
     }
     paths = {}
@@ -726,7 +735,8 @@ def run_scale(
     scale: Scale, seed: int, confs: dict[str, Path], work: Path, say: Any, quiet: Quiet
 ) -> dict[str, Any]:
     """Full builds of a long-lived policy repository: plain Sphinx, and sphinx-policy with
-    every version archived, with -j 1 and -j 2."""
+    every version archived, with -j 1 and -j 2, and with -j 2 and
+    ``policy_archive_navigation = False`` (the output size it saves)."""
     repo = work / f"scale-{scale.pages}x{scale.years}y"
     say(f"Generating the long-lived repository: {scale.pages} policy pages, {scale.years} years")
     manifest = generate(
@@ -734,7 +744,7 @@ def run_scale(
         Spec(scale.pages + 1, scale.commits, seed, policies=scale.pages, years=scale.years),
     )
     site = Site(repo, manifest, git_env(work / "home"))
-    runs: dict[str, list[dict[str, Any]]] = {"plain": [], "full": [], "fullj2": []}
+    runs: dict[str, list[dict[str, Any]]] = {config: [] for config in SCALE_CONFIGS}
     for r in range(scale.repeat):
         for config in runs:
             out = work / "out" / f"scale-{config}"

@@ -97,6 +97,20 @@ def test_outputs(smoke: tuple[dict, Path]) -> None:
     assert results["machine"]["python"] and results["machine"]["git"]
 
 
+def test_long_lived_repository(smoke: tuple[dict, Path]) -> None:
+    results, _ = smoke
+    rows = {r["config"]: r for r in results["summary"]["scale"]["rows"]}
+    assert set(rows) == {"plain", "full", "fullj2", "fullj2nonav"}
+    archived = {config: (rows[config]["archives"], rows[config]["diffs"])
+                for config in ("full", "fullj2", "fullj2nonav")}
+    assert archived["full"][0] > 0 and len(set(archived.values())) == 1, archived
+    assert [c["identical"] for c in rows["fullj2"]["same_as_j1"]] == [True]
+    # Without the site's navigation, the same archived pages take less room.
+    with_nav, without = rows["fullj2"]["size"], rows["fullj2nonav"]["size"]
+    assert without["versions_files"] == with_nav["versions_files"] > 0
+    assert without["versions_bytes"] < with_nav["versions_bytes"]
+
+
 def test_generator_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.generator import Spec, generate
